@@ -1,0 +1,26 @@
+namespace Potiron.Fast.Aggregation;
+
+/// <summary>
+/// Where the counts of each file go. The Redis sink writes potiron's key schema; the null sink drops them
+/// (benchmarks). One instance serves one run; files are committed one at a time or concurrently.
+/// </summary>
+public interface ICountSink : IAsyncDisposable
+{
+    /// <summary>
+    /// Checks the store's <c>PARAMETERS</c>/<c>FIELDS</c> against this run's, or writes them into an empty store.
+    /// Throws <see cref="SinkConfigurationException"/> with one clear line when the store holds another configuration.
+    /// </summary>
+    ValueTask OpenAsync(RunParameters parameters, CancellationToken cancellationToken);
+
+    /// <summary>True when the file's basename is already in <c>FILES</c>.</summary>
+    ValueTask<bool> IsImportedAsync(string fileName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes one file's counts, its days, protocols and its <c>FILES</c> entry so that they become visible
+    /// together or not at all. Returns false when the file turned out to be imported already (nothing written).
+    /// </summary>
+    ValueTask<bool> CommitAsync(FileCounts counts, CancellationToken cancellationToken);
+}
+
+/// <summary>The store holds data of another configuration, or cannot be used; the message is for the user.</summary>
+public sealed class SinkConfigurationException(string message) : Exception(message);
