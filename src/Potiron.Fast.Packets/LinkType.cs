@@ -19,6 +19,8 @@ public enum LinkType : ushort
     Ieee80211Radiotap = 127,
     Ppi = 192,
     IpOverInfiniband = 242,
+    IpNet = 226,
+    ArcnetLinux = 129,
     Ipv4 = 228,
     Ipv6 = 229,
     Nflog = 239,
