@@ -326,7 +326,7 @@ public sealed partial class PacketDecoder
     private void DecodeUdp(ReadOnlySpan<byte> datagram, ref PacketFields f, int depth, bool inError)
     {
         var udp = new UdpHeader(datagram);
-        if (!udp.IsComplete)
+        if (!udp.HasPorts)
         {
             Events.Add(DecodeEvent.UdpTruncated);
             return;
@@ -335,6 +335,12 @@ public sealed partial class PacketDecoder
         {
             f.UdpSourcePort = udp.SourcePort;
             f.UdpDestinationPort = udp.DestinationPort;
+        }
+        if (!udp.IsComplete)
+        {
+            // tshark prints the ports from 4 bytes; the rest of the header is missing.
+            Events.Add(DecodeEvent.UdpTruncated);
+            return;
         }
         DecodeUdpPayload(udp.SourcePort, udp.DestinationPort, datagram[UdpHeader.Length..], ref f, depth, inError);
     }
