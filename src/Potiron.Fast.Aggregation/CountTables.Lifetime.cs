@@ -1,0 +1,85 @@
+namespace Potiron.Fast.Aggregation;
+
+// Reuse between files, and the memory estimate.
+public sealed partial class CountTables
+{
+    // A hash table larger than this is given back at Clear: a huge file must not pin its memory for the next ones.
+    internal const int MaxRetainedTableCapacity = 1 << 16;
+    private const int MaxPooledSlotArrays = 64;
+
+    private readonly Stack<DayBucket> _bucketPool = new();
+    private readonly Stack<DayBucket?[]> _slotPool = new();
+
+    /// <summary>
+    /// How much cleared bucket storage <see cref="Clear"/> keeps for the next file (default 64 MiB); the rest is
+    /// left to the garbage collector.
+    /// </summary>
+    public long RetainedBytesLimit { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// Bytes held by these tables (live and pooled buckets, spilled totals), roughly: the arrays are exact, object
+    /// headers estimated. Walks the buckets: call it every few thousand packets, not per packet.
+    /// </summary>
+    public long ApproximateBytes
+    {
+        get
+        {
+            long bytes = 512 + 8L * (_buckets.Count + _bucketPool.Count);
+            foreach (var bucket in _buckets)
+                bytes += bucket.ApproximateBytes;
+            foreach (var bucket in _bucketPool)
+                bytes += bucket.ApproximateBytes;
+            bytes += (_slotsByDay.Count + _slotPool.Count) * (32L + 8L * (_protocolSlotMask + 1));
+            bytes += _spilledMembers * 96L;
+            return bytes;
+        }
+    }
+
+    /// <summary>
+    /// Forgets every count, day and protocol so that the tables serve the next file. Bucket storage (pages and hash
+    /// tables up to 64 K slots) is zeroed and kept, up to <see cref="RetainedBytesLimit"/>, so that counting the
+    /// next file allocates little or nothing.
+    /// </summary>
+    public void Clear()
+    {
+        long retained = 0;
+        foreach (var pooled in _bucketPool)
+            retained += pooled.ApproximateBytes;
+        foreach (var bucket in _buckets)
+        {
+            if (retained >= RetainedBytesLimit)
+                break;
+            bucket.ClearCounts(MaxRetainedTableCapacity);
+            bucket.Packets = 0;
+            var bytes = bucket.ApproximateBytes;
+            if (retained + bytes > RetainedBytesLimit)
+                continue;
+            _bucketPool.Push(bucket);
+            retained += bytes;
+        }
+        _buckets.Clear();
+
+        foreach (var slots in _slotsByDay.Values)
+        {
+            if (_slotPool.Count >= MaxPooledSlotArrays)
+                break;
+            Array.Clear(slots);
+            _slotPool.Push(slots);
+        }
+        _slotsByDay.Clear();
+        _dayOrder.Clear();
+        _protocolOrder.Clear();
+        Array.Clear(_protocolSeen);
+        _currentDay = NoDay;
+        _currentSlots = [];
+        _packets = 0;
+        _packetsInCounters = 0;
+        _spilled = null;
+        _spilledMembers = 0;
+    }
+
+    private DayBucket RentBucket() => _bucketPool.TryPop(out var bucket) ? bucket : new DayBucket(_layout);
+
+    private DayBucket?[] RentSlots() =>
+        _slotPool.TryPop(out var slots) ? slots : new DayBucket?[_protocolSlotMask + 1];
+}

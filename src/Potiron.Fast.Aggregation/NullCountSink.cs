@@ -1,0 +1,59 @@
+namespace Potiron.Fast.Aggregation;
+
+/// <summary>
+/// A sink that stores nothing and counts what it is given (<c>--sink null</c>, benchmarks): files, sorted-set
+/// keys, members and the sum of the increments. Every file is "not imported yet". Safe for concurrent commits.
+/// </summary>
+public sealed class NullCountSink : ICountSink
+{
+    private long _files;
+    private long _groups;
+    private long _members;
+    private long _increments;
+
+    /// <summary>The parameters the run opened the sink with, or null before <see cref="OpenAsync"/>.</summary>
+    public RunParameters? Parameters { get; private set; }
+
+    /// <summary>Files committed.</summary>
+    public long Files => Interlocked.Read(ref _files);
+    /// <summary>Sorted-set keys that would have been written (groups).</summary>
+    public long Groups => Interlocked.Read(ref _groups);
+    /// <summary>Members that would have been incremented.</summary>
+    public long Members => Interlocked.Read(ref _members);
+    /// <summary>Sum of all increments (packets times counted fields).</summary>
+    public long Increments => Interlocked.Read(ref _increments);
+
+    public ValueTask OpenAsync(RunParameters parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        cancellationToken.ThrowIfCancellationRequested();
+        Parameters = parameters;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> IsImportedAsync(string fileName, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(false);
+    }
+
+    public ValueTask<bool> CommitAsync(FileCounts counts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        cancellationToken.ThrowIfCancellationRequested();
+        long members = 0, increments = 0;
+        foreach (var group in counts.Groups)
+        {
+            members += group.Members.Count;
+            foreach (var member in group.Members)
+                increments += member.Count;
+        }
+        Interlocked.Increment(ref _files);
+        Interlocked.Add(ref _groups, counts.Groups.Count);
+        Interlocked.Add(ref _members, members);
+        Interlocked.Add(ref _increments, increments);
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
