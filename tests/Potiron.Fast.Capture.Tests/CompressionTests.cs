@@ -1,0 +1,248 @@
+using System.IO.Compression;
+using K4os.Compression.LZ4.Streams;
+using Potiron.Fast.TestSupport;
+
+namespace Potiron.Fast.Capture.Tests;
+
+public sealed class CompressionTests
+{
+    private static readonly byte[] Capture = BuildCapture(400);
+
+    private static byte[] BuildCapture(int records)
+    {
+        var builder = new PcapBuilder();
+        for (int i = 0; i < records; i++)
+        {
+            builder.Add((uint)i, (uint)i, CaptureReading.Packet(60 + i % 200, i));
+        }
+
+        return builder.ToArray();
+    }
+
+    private static byte[] Gzip(ReadOnlySpan<byte> data)
+    {
+        var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Lz4(ReadOnlySpan<byte> data)
+    {
+        var output = new MemoryStream();
+        using (var lz4 = LZ4Stream.Encode(output, leaveOpen: true))
+        {
+            lz4.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Zstd(ReadOnlySpan<byte> data)
+    {
+        var output = new MemoryStream();
+        using (var zstd = new ZstdSharp.CompressionStream(output, 3, leaveOpen: true))
+        {
+            zstd.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    public static TheoryData<CaptureCompression> Compressions => [CaptureCompression.Gzip, CaptureCompression.Lz4, CaptureCompression.Zstd];
+
+    private static byte[] Compress(CaptureCompression compression, byte[] data) => compression switch
+    {
+        CaptureCompression.Gzip => Gzip(data),
+        CaptureCompression.Lz4 => Lz4(data),
+        CaptureCompression.Zstd => Zstd(data),
+        _ => data,
+    };
+
+    [Theory]
+    [MemberData(nameof(Compressions))]
+    public void Compressed_captures_read_as_the_plain_ones(CaptureCompression compression)
+    {
+        ReadResult plain = CaptureReading.Read(Capture);
+
+        ReadResult result = CaptureReading.ReadChunked(Compress(compression, Capture), 777);
+
+        Assert.Equal(compression, result.Compression);
+        Assert.Equal(CaptureContainer.Pcap, result.Container);
+        Assert.Null(result.Problem);
+        Assert.Empty(result.Warnings);
+        Assert.True(plain.Records.SequenceEqual(result.Records));
+    }
+
+    [Fact]
+    public void Concatenated_gzip_members_are_read_through()
+    {
+        byte[] members = [.. Gzip(Capture.AsSpan(0, 1000)), .. Gzip(Capture.AsSpan(1000, 20_000)), .. Gzip(Capture.AsSpan(21_000))];
+
+        ReadResult result = CaptureReading.Read(members);
+
+        Assert.Null(result.Problem);
+        Assert.Empty(result.Warnings);
+        Assert.True(CaptureReading.Read(Capture).Records.SequenceEqual(result.Records));
+    }
+
+    [Theory]
+    [MemberData(nameof(Compressions))]
+    public void A_compressed_stream_cut_short_keeps_the_records_before_the_cut(CaptureCompression compression)
+    {
+        byte[] capture = BuildCapture(4000);
+        byte[] compressed = Compress(compression, capture);
+        int total = CaptureReading.Read(capture).Records.Count;
+
+        foreach (int cut in (int[])[compressed.Length - 1, compressed.Length - 4, compressed.Length - 9, compressed.Length / 2])
+        {
+            using var reader = CaptureFileReader.Open(new MemoryStream(compressed[..cut]), "cut.gz");
+            ReadResult result = CaptureReading.Drain(reader);
+
+            Assert.Null(result.Problem);
+            CaptureProblem warning = Assert.Single(result.Warnings);
+            Assert.Equal(CaptureProblemKind.CompressionError, warning.Kind);
+            Assert.False(warning.IsFatal);
+            Assert.Equal(reader.BytesRead, warning.Offset);
+            Assert.Equal(result.Records.Count, warning.RecordIndex);
+            Assert.True(result.Records.Count > 0 && result.Records.Count <= total, $"cut {cut}: {result.Describe()}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Compressions))]
+    public void A_compressed_stream_cut_before_the_capture_header_is_fatal(CaptureCompression compression)
+    {
+        byte[] compressed = Compress(compression, Capture);
+
+        ReadResult result = CaptureReading.Read(compressed[..12]);
+
+        Assert.Empty(result.Records);
+        Assert.True(result.Problem is { Kind: CaptureProblemKind.CompressionError, IsFatal: true }, result.Describe());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(6)]
+    public void A_gzip_trailer_that_does_not_match_is_a_compression_error_after_the_records_before_it(int fromEnd)
+    {
+        byte[] compressed = Gzip(BuildCapture(4000));
+        compressed[^fromEnd] ^= 0xff;
+
+        ReadResult result = CaptureReading.Read(compressed);
+
+        Assert.Null(result.Problem);
+        Assert.Equal(CaptureProblemKind.CompressionError, Assert.Single(result.Warnings).Kind);
+        Assert.NotEmpty(result.Records);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x1f, 0x8b })]
+    [InlineData(new byte[] { 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xff, 0xff, 0xff, 0xff })]
+    [InlineData(new byte[] { 0x28, 0xb5, 0x2f, 0xfd, 0x00 })]
+    [InlineData(new byte[] { 0x04, 0x22, 0x4d, 0x18, 0x99, 0x99, 0x99 })]
+    public void Compressed_data_that_gives_no_capture_header_is_fatal(byte[] data)
+    {
+        ReadResult result = CaptureReading.Read(data);
+
+        Assert.Empty(result.Records);
+        Assert.NotNull(result.Problem);
+        Assert.Equal(CaptureProblemKind.CompressionError, result.Problem.Kind);
+        Assert.True(result.Problem.IsFatal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Compressions))]
+    public void Damaged_compressed_data_is_a_problem_never_an_exception(CaptureCompression compression)
+    {
+        byte[] compressed = Compress(compression, Capture);
+        var random = new Random(42);
+        for (int round = 0; round < 300; round++)
+        {
+            byte[] damaged = (byte[])compressed.Clone();
+            for (int flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                damaged[random.Next(4, damaged.Length)] = (byte)random.Next(256);
+            }
+
+            ReadResult result = CaptureReading.Read(damaged);
+            Assert.True(result.Records.Count <= 400, result.Describe());
+        }
+    }
+
+    [Fact]
+    public void An_empty_stream_is_empty_and_not_an_error()
+    {
+        ReadResult result = CaptureReading.Read([]);
+
+        Assert.Equal(CaptureContainer.Empty, result.Container);
+        Assert.Null(result.Problem);
+        Assert.Equal(CaptureProblemKind.Empty, Assert.Single(result.Warnings).Kind);
+    }
+
+    [Fact]
+    public void A_compressed_empty_file_is_empty_too()
+    {
+        // What gzip(1) writes for an empty file: header, an empty final block, CRC 0, size 0.
+        ReadResult result = CaptureReading.Read([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+        Assert.Equal((CaptureContainer.Empty, CaptureCompression.Gzip), (result.Container, result.Compression));
+        Assert.Null(result.Problem);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4 })]
+    [InlineData(new byte[] { 0x7f })]
+    public void Unknown_magic_is_fatal(byte[] data)
+    {
+        ReadResult result = CaptureReading.Read(data);
+
+        Assert.Equal(CaptureContainer.Unknown, result.Container);
+        Assert.Equal(CaptureProblemKind.UnknownFormat, result.Problem?.Kind);
+        Assert.True(result.Problem?.IsFatal);
+    }
+
+    [Fact]
+    public void Compression_is_recognised_whatever_the_file_is_called()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("potiron-capture-").FullName, "plain-name.pcap");
+        try
+        {
+            File.WriteAllBytes(path, Zstd(Capture));
+            using var reader = CaptureFileReader.Open(path);
+            ReadResult result = CaptureReading.Drain(reader);
+
+            Assert.Equal(CaptureCompression.Zstd, result.Compression);
+            Assert.Equal(400, result.Records.Count);
+            Assert.Equal(new FileInfo(path).Length, reader.CompressedBytesRead);
+            Assert.Equal(Capture.Length, reader.BytesRead);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_missing_file_is_a_fatal_io_error_naming_it()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.pcap");
+
+        ReadResult result = CaptureReading.ReadFile(path);
+
+        Assert.NotNull(result.Problem);
+        Assert.Equal((CaptureProblemKind.IoError, true, path), (result.Problem.Kind, result.Problem.IsFatal, result.Problem.File));
+        Assert.Contains(path, result.Problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_is_a_fatal_io_error()
+    {
+        ReadResult result = CaptureReading.ReadFile(Path.GetTempPath());
+
+        Assert.Equal(CaptureProblemKind.IoError, result.Problem?.Kind);
+    }
+}
