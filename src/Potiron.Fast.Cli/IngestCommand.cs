@@ -1,0 +1,129 @@
+using System.CommandLine;
+using Potiron.Fast.Aggregation;
+using Potiron.Fast.Ingest;
+using Potiron.Fast.Redis;
+
+namespace Potiron.Fast.Cli;
+
+/// <summary><c>potiron ingest</c>: the original's <c>bin/parse_pcap_files.py</c>, option spellings included.</summary>
+internal static class IngestCommand
+{
+    public static Command Create()
+    {
+        var input = new Option<string[]>("--input", "-i")
+        {
+            Description = "Capture files, folders (walked recursively) or - for standard input.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var store = new StoreOptions();
+        var quiet = new Option<bool>("--console", "-c") { Description = "Turn console logging off (the original's -c): no progress, no per-file lines." };
+        var fieldFilter = new Option<string[]>("--fieldfilter", "-ff")
+        {
+            Description = "tshark field names to keep (standard format), e.g. -ff ip.src tcp.dstport.",
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var combined = new Option<bool>("--combined_keys", "-ck", "--combined-keys") { Description = "Per-protocol keys {sensor}:{protocol}:{day}:{field}." };
+        var tsharkFilter = new Option<string[]>("--tsharkfilter", "-tf") { Description = "Extra display filter (not supported yet).", AllowMultipleArgumentsPerToken = true };
+        var outputDir = new Option<string?>("--outputdir", "-o") { Description = "JSON output folder (with -ej; not supported yet)." };
+        var enableJson = new Option<bool>("--enable_json", "-ej") { Description = "Also write JSON documents (not supported yet)." };
+        var isn = new Option<bool>("--isn") { Description = "ISN format (not supported yet)." };
+        var layer2 = new Option<bool>("--layer2", "-l2") { Description = "Layer-2 (ARP) format (not supported yet)." };
+        var tz = new Option<string>("--tz")
+        {
+            Description = "Time zone of the day keys: UTC (default), local (the original's behaviour) or an IANA name such as Europe/Luxembourg.",
+            DefaultValueFactory = _ => "UTC",
+        };
+        var sensor = new Option<string?>("--sensor") { Description = "Sensor name for every input, instead of the one derived from each file name." };
+        var ipv6 = new Option<bool>("--ipv6") { Description = "Also count IPv6 packets (the original drops them); recorded in PARAMETERS." };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Files read at once (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var sink = new Option<string>("--sink") { Description = "redis (default) or null (decode and count only, for benchmarks).", DefaultValueFactory = _ => "redis" };
+        sink.AcceptOnlyFromAmong("redis", "null");
+        var json = new Option<bool>("--json") { Description = "Print the stats block as JSON on standard output." };
+        var stdinName = new Option<string>("--stdin-name") { Description = "File name recorded in FILES for standard input.", DefaultValueFactory = _ => "stdin" };
+
+        var command = new Command("ingest", "Read captures, count potiron's fields per sensor and day, and store the counts (potiron's standard format).")
+        {
+            input, quiet, fieldFilter, combined, tsharkFilter, outputDir, enableJson, isn, layer2, tz, sensor, ipv6, jobs, sink, json, stdinName,
+        };
+        store.AddTo(command);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var unsupported = new (bool Given, string Name)[]
+            {
+                (parse.GetValue(tsharkFilter) is { Length: > 0 }, "-tf/--tsharkfilter"),
+                (parse.GetValue(enableJson) || parse.GetValue(outputDir) is not null, "-ej/-o (JSON documents)"),
+                (parse.GetValue(isn), "--isn"),
+                (parse.GetValue(layer2), "-l2/--layer2"),
+            };
+            foreach (var (given, name) in unsupported)
+            {
+                if (given)
+                    return Fail($"{name} is not supported yet by this version of Potiron.Fast.");
+            }
+            if (!FieldSelection.TryCreate(parse.GetValue(fieldFilter), out var selection, out var fieldError))
+                return Fail(fieldError!);
+            if (!DayCalendar.TryCreate(parse.GetValue(tz), out var calendar, out var tzError))
+                return Fail(tzError!);
+            var workers = parse.GetValue(jobs);
+            if (workers < 1)
+                return Fail("--jobs must be at least 1.");
+
+            var options = new IngestOptions
+            {
+                Inputs = parse.GetValue(input)!,
+                Parameters = new RunParameters
+                {
+                    Fields = selection,
+                    CombinedKeys = parse.GetValue(combined),
+                    Ipv6 = parse.GetValue(ipv6),
+                },
+                Sensor = parse.GetValue(sensor),
+                Calendar = calendar,
+                Workers = workers,
+                StandardInputName = parse.GetValue(stdinName)!,
+            };
+            var console = new ConsoleReporter(quiet: parse.GetValue(quiet));
+            try
+            {
+                IngestResult result;
+                if (parse.GetValue(sink) == "null")
+                {
+                    await using var nullSink = new NullCountSink();
+                    result = await new IngestPipeline(options, nullSink, console).RunAsync(cancellationToken);
+                }
+                else
+                {
+                    await using var open = await store.OpenAsync(parse, cancellationToken);
+                    await using var redisSink = new RedisCountSink(open.Connection, new RedisCountSinkOptions { Notice = console.Notice });
+                    result = await new IngestPipeline(options, redisSink, console).RunAsync(cancellationToken);
+                }
+                console.Finish();
+                // An input that names nothing is only known once the pipeline has expanded the inputs; it goes to
+                // standard error like every other problem (the stats block repeats it).
+                foreach (var error in result.InputErrors)
+                    console.Notice(error);
+                if (parse.GetValue(json))
+                    StatsReport.WriteJson(Console.OpenStandardOutput(), result);
+                else
+                    StatsReport.WriteText(Console.Out, result);
+                return StatsReport.HasProblems(result) ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+            }
+            catch (SinkConfigurationException e)
+            {
+                console.Finish();
+                return Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"potiron: {message}");
+        return ExitCodes.Usage;
+    }
+}

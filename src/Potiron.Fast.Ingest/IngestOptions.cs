@@ -1,0 +1,19 @@
+using Potiron.Fast.Aggregation;
+
+namespace Potiron.Fast.Ingest;
+
+/// <summary>What to ingest and how: the library-level equivalent of <c>potiron ingest</c>'s options.</summary>
+public sealed record IngestOptions
+{
+    /// <summary>Files, folders (walked recursively) or <c>-</c> for standard input.</summary>
+    public required IReadOnlyList<string> Inputs { get; init; }
+    public RunParameters Parameters { get; init; } = new();
+    /// <summary>Sensor name for every file, instead of the one derived from each file name.</summary>
+    public string? Sensor { get; init; }
+    /// <summary>The time zone of the day keys (UTC by default).</summary>
+    public DayCalendar Calendar { get; init; } = new();
+    /// <summary>How many files are read at once; each worker has its own decoder and tables.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>Name under which standard input is recorded (its basename in <c>FILES</c>).</summary>
+    public string StandardInputName { get; init; } = "stdin";
+}
