@@ -63,8 +63,8 @@ public sealed class FieldSelection
     public bool Includes(PotironField field) => Counted.Contains(field);
 
     /// <summary>
-    /// Builds the selection for <c>-ff NAME...</c>. Unknown names give false and the original's message.
-    /// A name given twice counts once (the original would list it twice in <c>FIELDS</c>; nothing else changes).
+    /// Builds the selection for <c>-ff NAME...</c>. Unknown names give false and the original's message. A name given
+    /// twice is refused: the original would list it twice in <c>FIELDS</c> and <c>JSON_FIELDS</c> and count it twice.
     /// </summary>
     public static bool TryCreate(IReadOnlyList<string>? tsharkFieldFilter, out FieldSelection selection, out string? error)
     {
@@ -79,11 +79,16 @@ public sealed class FieldSelection
             if (!FieldCatalogue.JsonNameOfTsharkField.ContainsKey(name))
             {
                 error = "Wrong value for fields filter, choose in the following list: " +
-                        string.Join(", ", FieldCatalogue.StandardTsharkFields);
+                        string.Join(", ", FieldCatalogue.StandardTsharkFields) +
+                        ".\nAlternatively if you do not specify any field to filter on, all the fields in this list will be used.";
                 return false;
             }
-            if (!chosen.Contains(name))
-                chosen.Add(name);
+            if (chosen.Contains(name))
+            {
+                error = $"The fields filter names {name} twice; give each field once (the original would count it twice).";
+                return false;
+            }
+            chosen.Add(name);
         }
         if (!chosen.Contains("frame.time_epoch"))
             chosen.Insert(0, "frame.time_epoch");
