@@ -27,31 +27,49 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
             // The original counts a basename twice when it is given twice; here the first one wins.
             var name = NameOf(inputs[i]);
             if (!seen.Add(name.FileName))
+            {
                 results[i] = Skipped(inputs[i], name, "given twice in this run: counted once");
+                progress?.FileFinished(results[i]!);
+            }
             else
                 work.Add(i);
         }
 
         var workers = new ConcurrentBag<IngestWorker>();
-        var parallel = new ParallelOptions
+        if (work.Count < options.Workers && options.Workers > 1)
         {
-            MaxDegreeOfParallelism = Math.Max(1, options.Workers),
-            CancellationToken = cancellationToken,
-        };
-        await Parallel.ForEachAsync(work, parallel, async (index, token) =>
-        {
-            if (!workers.TryTake(out var worker))
-                worker = new IngestWorker(options);
-            try
+            // Fewer files than cores: each file is read once and decoded on every core.
+            var split = new SplitFileIngest(options, options.Workers);
+            foreach (var index in work)
             {
-                results[index] = await IngestFileAsync(worker, inputs[index], token).ConfigureAwait(false);
+                results[index] = await IngestFileAsync(split.Merged, input => split.Read(input, progress), inputs[index], cancellationToken).ConfigureAwait(false);
                 progress?.FileFinished(results[index]!);
             }
-            finally
-            {
+            foreach (var worker in split.Workers)
                 workers.Add(worker);
-            }
-        }).ConfigureAwait(false);
+        }
+        else
+        {
+            var parallel = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = Math.Max(1, options.Workers),
+                CancellationToken = cancellationToken,
+            };
+            await Parallel.ForEachAsync(work, parallel, async (index, token) =>
+            {
+                if (!workers.TryTake(out var worker))
+                    worker = new IngestWorker(options);
+                try
+                {
+                    results[index] = await IngestFileAsync(worker, input => worker.Read(input, progress), inputs[index], token).ConfigureAwait(false);
+                    progress?.FileFinished(results[index]!);
+                }
+                finally
+                {
+                    workers.Add(worker);
+                }
+            }).ConfigureAwait(false);
+        }
 
         var events = new DecodeEventCounts();
         long withoutTimestamp = 0, outOfCalendar = 0;
@@ -86,14 +104,14 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
         Notes = [note],
     };
 
-    private async Task<FileResult> IngestFileAsync(IngestWorker worker, CaptureInput input, CancellationToken token)
+    private async Task<FileResult> IngestFileAsync(IngestWorker worker, Func<CaptureInput, ReadSummary> readFile, CaptureInput input, CancellationToken token)
     {
         var name = NameOf(input);
         if (await sink.IsImportedAsync(name.FileName, token).ConfigureAwait(false))
             return Skipped(input, name, $"Filename {input.DisplayName} was already imported ... skip ...");
         progress?.FileStarted(input.DisplayName);
 
-        var read = await Task.Run(() => worker.Read(input, progress), token).ConfigureAwait(false);
+        var read = await Task.Run(() => readFile(input), token).ConfigureAwait(false);
         var notes = new List<string>();
         if (name.Warning is not null)
             notes.Add(name.Warning);

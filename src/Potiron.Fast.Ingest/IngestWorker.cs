@@ -4,49 +4,65 @@ using Potiron.Fast.Packets;
 
 namespace Potiron.Fast.Ingest;
 
-/// <summary>One worker's reusable state: a decoder and count tables, used by one file at a time. The read loop is
-/// the per-packet path: it allocates nothing per packet (IngestWorkerTests proves it).</summary>
-internal sealed class IngestWorker(IngestOptions options)
+/// <summary>
+/// One worker's reusable state: a decoder and count tables, used by one file (or one lane of a file) at a time.
+/// <see cref="Process"/> is the per-packet path: it allocates nothing (IngestWorkerTests proves it).
+/// </summary>
+internal sealed class IngestWorker(IngestOptions options, bool deferFragments = false)
 {
     private const int ProgressEvery = 16384;
 
-    public PacketDecoder Decoder { get; } = new();
+    private PacketFields _fields;
+
+    public PacketDecoder Decoder { get; } = new() { DeferFragments = deferFragments };
     public CountTables Tables { get; } = new(options.Parameters);
     public DayCalendar Calendar { get; } = options.Calendar.CreateWorkerCopy();
     public long PacketsWithoutTimestamp { get; private set; }
     public long PacketsOutOfCalendar { get; private set; }
+    /// <summary>Packets counted since <see cref="StartFile"/>.</summary>
+    public long Counted { get; private set; }
 
-    public ReadSummary Read(CaptureInput input, IIngestProgress? progress)
+    public void StartFile()
     {
         Decoder.StartFile();
         Tables.Clear();
-        using var reader = input.IsStandardInput
-            ? CaptureFileReader.Open(Console.OpenStandardInput(), input.DisplayName)
-            : CaptureFileReader.Open(input.Path);
-        var fields = new PacketFields();
-        long packets = 0, counted = 0, reportedPackets = 0, reportedBytes = 0;
+        Counted = 0;
+    }
+
+    /// <summary>Decodes and counts one packet; false when the decoder defers it for in-order reassembly.</summary>
+    public bool Process(LinkType linkType, ReadOnlySpan<byte> frame, long printedSeconds, bool hasTimestamp)
+    {
+        if (!Decoder.Decode(linkType, frame, ref _fields))
+            return false;
+        if (!hasTimestamp)
+        {
+            // A pcapng simple packet block has no time, so it has no day (the original crashes on it).
+            if (CountTables.IsCounted(_fields, options.Parameters.Ipv6))
+                PacketsWithoutTimestamp++;
+            return true;
+        }
+        switch (Tables.CountPacket(printedSeconds, _fields, Calendar))
+        {
+            case CountOutcome.Counted:
+                Counted++;
+                break;
+            case CountOutcome.TimestampOutOfRange:
+                PacketsOutOfCalendar++;
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>Reads a whole file on this thread.</summary>
+    public ReadSummary Read(CaptureInput input, IIngestProgress? progress)
+    {
+        StartFile();
+        using var reader = Open(input);
+        long packets = 0, reportedPackets = 0, reportedBytes = 0;
         while (reader.TryRead(out var record))
         {
             packets++;
-            Decoder.Decode(record.LinkType, record.Data, ref fields);
-            if (!record.HasTimestamp)
-            {
-                // A pcapng simple packet block has no time, so it has no day (the original crashes on it).
-                if (CountTables.IsCounted(fields, options.Parameters.Ipv6))
-                    PacketsWithoutTimestamp++;
-            }
-            else
-            {
-                switch (Tables.CountPacket(record.PrintedSeconds, fields, Calendar))
-                {
-                    case CountOutcome.Counted:
-                        counted++;
-                        break;
-                    case CountOutcome.TimestampOutOfRange:
-                        PacketsOutOfCalendar++;
-                        break;
-                }
-            }
+            Process(record.LinkType, record.Data, record.PrintedSeconds, record.HasTimestamp);
             if (progress is not null && packets - reportedPackets >= ProgressEvery)
             {
                 progress.PacketsRead(packets - reportedPackets, reader.CompressedBytesRead - reportedBytes);
@@ -55,8 +71,13 @@ internal sealed class IngestWorker(IngestOptions options)
             }
         }
         progress?.PacketsRead(packets - reportedPackets, reader.CompressedBytesRead - reportedBytes);
-        return new ReadSummary(packets, counted, reader.CompressedBytesRead, reader.Problem, reader.Warnings.ToArray());
+        return new ReadSummary(packets, Counted, reader.CompressedBytesRead, reader.Problem, reader.Warnings.ToArray());
     }
+
+    public static CaptureFileReader Open(CaptureInput input) =>
+        input.IsStandardInput
+            ? CaptureFileReader.Open(Console.OpenStandardInput(), input.DisplayName)
+            : CaptureFileReader.Open(input.Path);
 }
 
 /// <summary>What reading one file gave.</summary>

@@ -9,7 +9,7 @@ public sealed partial class PacketDecoder
     {
         if (packet.Length < 1)
         {
-            Events.Add(DecodeEvent.Ipv4Truncated);
+            Note(DecodeEvent.Ipv4Truncated);
             return;
         }
         switch (packet[0] >> 4)
@@ -21,7 +21,7 @@ public sealed partial class PacketDecoder
                 DecodeIpv6(packet, ref f, depth, inError);
                 return;
             default:
-                Events.Add(DecodeEvent.Ipv4BadVersion);
+                Note(DecodeEvent.Ipv4BadVersion);
                 return;
         }
     }
@@ -30,19 +30,19 @@ public sealed partial class PacketDecoder
     {
         if (++depth > MaximumDepth)
         {
-            Events.Add(DecodeEvent.TooDeep);
+            Note(DecodeEvent.TooDeep);
             return;
         }
         if (!Ipv4Header.TryCreate(packet, out var ip))
         {
             // tshark shows the fields it could read, but without ip.dst the frame never passes potiron's filter.
-            Events.Add(DecodeEvent.Ipv4Truncated);
+            Note(DecodeEvent.Ipv4Truncated);
             return;
         }
         var headerLength = ip.HeaderLength;
         if (headerLength < Ipv4Header.MinimumLength)
         {
-            Events.Add(DecodeEvent.Ipv4BadHeaderLength);
+            Note(DecodeEvent.Ipv4BadHeaderLength);
             return;
         }
         int totalLength = ip.TotalLength;
@@ -53,7 +53,7 @@ public sealed partial class PacketDecoder
         }
         else if (totalLength < headerLength)
         {
-            Events.Add(DecodeEvent.Ipv4BadTotalLength);
+            Note(DecodeEvent.Ipv4BadTotalLength);
             return;
         }
 
@@ -72,27 +72,32 @@ public sealed partial class PacketDecoder
 
         if (headerLength > packet.Length)
         {
-            Events.Add(DecodeEvent.Ipv4OptionsTruncated);
+            Note(DecodeEvent.Ipv4OptionsTruncated);
             return;
         }
         var end = totalLength;
         if (end > packet.Length)
         {
-            Events.Add(DecodeEvent.Ipv4TotalLengthBeyondCapture);
+            Note(DecodeEvent.Ipv4TotalLengthBeyondCapture);
             end = packet.Length;
         }
         var payload = packet[headerLength..end];
 
         if (ip.IsFragment)
         {
-            Events.Add(DecodeEvent.Ipv4Fragment);
+            Note(DecodeEvent.Ipv4Fragment);
             var payloadLength = totalLength - headerLength;
             if (!inError && payloadLength > 0 && payload.Length >= payloadLength)
             {
+                if (DeferFragments)
+                {
+                    _needsReassembly = true;
+                    return;
+                }
                 var key = FragmentKey.ForIpv4(ip.Source, ip.Destination, ip.Identification, ip.Protocol);
                 if (_reassembler.TryAdd(key, ip.FragmentOffset, payload[..payloadLength], ip.MoreFragments, out var datagram))
                 {
-                    Events.Add(DecodeEvent.Ipv4Reassembled);
+                    Note(DecodeEvent.Ipv4Reassembled);
                     DecodeIpPayload(ip.Protocol, datagram, ref f, depth, inError, quotedByIcmpv4: false);
                 }
                 return;
@@ -109,17 +114,17 @@ public sealed partial class PacketDecoder
     {
         if (++depth > MaximumDepth)
         {
-            Events.Add(DecodeEvent.TooDeep);
+            Note(DecodeEvent.TooDeep);
             return;
         }
         if (!Ipv6Header.TryCreate(packet, out var ip))
         {
-            Events.Add(DecodeEvent.Ipv6Truncated);
+            Note(DecodeEvent.Ipv6Truncated);
             return;
         }
         if (ip.Version != 6)
         {
-            Events.Add(DecodeEvent.Ipv6BadVersion);
+            Note(DecodeEvent.Ipv6BadVersion);
             return;
         }
         var first = !f.HasIpv6;
@@ -145,7 +150,7 @@ public sealed partial class PacketDecoder
         {
             if (hops > 64)
             {
-                Events.Add(DecodeEvent.Ipv6ExtensionHeadersTruncated);
+                Note(DecodeEvent.Ipv6ExtensionHeadersTruncated);
                 return;
             }
             switch (next)
@@ -155,13 +160,13 @@ public sealed partial class PacketDecoder
                 {
                     if (offset + 8 > data.Length)
                     {
-                        Events.Add(DecodeEvent.Ipv6ExtensionHeadersTruncated);
+                        Note(DecodeEvent.Ipv6ExtensionHeadersTruncated);
                         return;
                     }
                     var length = (data[offset + 1] + 1) * 8;
                     if (offset + length > data.Length)
                     {
-                        Events.Add(DecodeEvent.Ipv6ExtensionHeadersTruncated);
+                        Note(DecodeEvent.Ipv6ExtensionHeadersTruncated);
                         return;
                     }
                     next = data[offset];
@@ -172,7 +177,7 @@ public sealed partial class PacketDecoder
                 {
                     if (offset + 8 > data.Length)
                     {
-                        Events.Add(DecodeEvent.Ipv6ExtensionHeadersTruncated);
+                        Note(DecodeEvent.Ipv6ExtensionHeadersTruncated);
                         return;
                     }
                     var fragmentWord = BinaryPrimitives.ReadUInt16BigEndian(data[(offset + 2)..]);
@@ -185,14 +190,19 @@ public sealed partial class PacketDecoder
                         f.Ipv6UpperProtocol = next;
                     if (fragmentOffset == 0 && !more)
                         continue; // an atomic fragment: nothing to reassemble
-                    Events.Add(DecodeEvent.Ipv4Fragment);
+                    Note(DecodeEvent.Ipv4Fragment);
                     var declared = Ipv6Header.Length + ip.PayloadLength;
                     if (!inError && ip.PayloadLength != 0 && declared <= packet.Length)
                     {
+                        if (DeferFragments)
+                        {
+                            _needsReassembly = true;
+                            return;
+                        }
                         var key = new FragmentKey(ip.Source, ip.Destination, identification, 0, true);
                         if (_reassembler.TryAdd(key, fragmentOffset, data[offset..], more, out var datagram))
                         {
-                            Events.Add(DecodeEvent.Ipv4Reassembled);
+                            Note(DecodeEvent.Ipv4Reassembled);
                             DecodeIpPayload(next, datagram, ref f, depth, inError, quotedByIcmpv4: false);
                         }
                         return;
@@ -206,13 +216,13 @@ public sealed partial class PacketDecoder
                 {
                     if (offset + 8 > data.Length)
                     {
-                        Events.Add(DecodeEvent.Ipv6ExtensionHeadersTruncated);
+                        Note(DecodeEvent.Ipv6ExtensionHeadersTruncated);
                         return;
                     }
                     var length = (data[offset + 1] + 2) * 4;
                     if (offset + length > data.Length)
                     {
-                        Events.Add(DecodeEvent.Ipv6ExtensionHeadersTruncated);
+                        Note(DecodeEvent.Ipv6ExtensionHeadersTruncated);
                         return;
                     }
                     next = data[offset];
@@ -248,7 +258,7 @@ public sealed partial class PacketDecoder
                 return;
             case IpProtocol.IpInIp:
             case IpProtocol.Ipv6:
-                Events.Add(DecodeEvent.Tunnelled);
+                Note(DecodeEvent.Tunnelled);
                 DecodeIpByVersion(payload, ref f, depth, inError);
                 return;
             case IpProtocol.Gre:
@@ -259,25 +269,25 @@ public sealed partial class PacketDecoder
                 if (payload.Length < 8)
                     return;
                 var length = (payload[1] + 2) * 4;
-                if (length > payload.Length)
+                if (length > payload.Length || IsTooDeep(depth + 1))
                     return;
                 DecodeIpPayload(payload[0], payload[length..], ref f, depth + 1, inError, quotedByIcmpv4);
                 return;
             case IpProtocol.EtherIp:
                 if (payload.Length >= 2)
                 {
-                    Events.Add(DecodeEvent.Tunnelled);
+                    Note(DecodeEvent.Tunnelled);
                     DecodeEthernet(payload[2..], ref f, depth + 1);
                 }
                 return;
             case 108: // IPComp: tshark inflates the payload, then dissects it as the next header says
-                if (payload.Length >= 4 && _ipComp.TryInflate(payload[4..], out var inflated))
+                if (payload.Length >= 4 && !IsTooDeep(depth + 1) && _ipComp.TryInflate(payload[4..], out var inflated))
                     DecodeIpPayload(payload[0], inflated, ref f, depth + 1, inError, quotedByIcmpv4);
                 return;
             case 103: // PIM: a version 2 Register message carries a whole IP packet after 8 bytes
                 if (payload.Length > 8 && payload[0] == 0x21)
                 {
-                    Events.Add(DecodeEvent.Tunnelled);
+                    Note(DecodeEvent.Tunnelled);
                     DecodeIpByVersion(payload[8..], ref f, depth + 1, inError);
                 }
                 return;
@@ -294,7 +304,7 @@ public sealed partial class PacketDecoder
         var tcp = new TcpHeader(segment);
         if (!tcp.HasPorts)
         {
-            Events.Add(DecodeEvent.TcpTruncated);
+            Note(DecodeEvent.TcpTruncated);
             return;
         }
         if (f.TcpSourcePort >= 0)
@@ -311,13 +321,13 @@ public sealed partial class PacketDecoder
         // checking the data offset (tshark 4.0, checked with crafted frames).
         if (segment.Length < 16)
         {
-            Events.Add(DecodeEvent.TcpTruncated);
+            Note(DecodeEvent.TcpTruncated);
             return;
         }
         f.TcpSequence = tcp.Sequence;
         if (tcp.HeaderLength < 20)
         {
-            Events.Add(DecodeEvent.TcpBadHeaderLength);
+            Note(DecodeEvent.TcpBadHeaderLength);
             return;
         }
         f.TcpAcknowledgement = tcp.Acknowledgement;
@@ -328,7 +338,7 @@ public sealed partial class PacketDecoder
         var udp = new UdpHeader(datagram);
         if (!udp.HasPorts)
         {
-            Events.Add(DecodeEvent.UdpTruncated);
+            Note(DecodeEvent.UdpTruncated);
             return;
         }
         if (f.UdpSourcePort < 0)
@@ -339,7 +349,7 @@ public sealed partial class PacketDecoder
         if (!udp.IsComplete)
         {
             // tshark prints the ports from 4 bytes; the rest of the header is missing.
-            Events.Add(DecodeEvent.UdpTruncated);
+            Note(DecodeEvent.UdpTruncated);
             return;
         }
         DecodeUdpPayload(udp.SourcePort, udp.DestinationPort, datagram[UdpHeader.Length..], ref f, depth, inError);
@@ -349,7 +359,7 @@ public sealed partial class PacketDecoder
     {
         if (message.Length < 2)
         {
-            Events.Add(DecodeEvent.IcmpTruncated);
+            Note(DecodeEvent.IcmpTruncated);
             if (message.Length == 1 && f.IcmpType < 0)
                 f.IcmpType = message[0];
             return;
@@ -363,7 +373,7 @@ public sealed partial class PacketDecoder
         // Destination unreachable, source quench, redirect, time exceeded, parameter problem quote the datagram.
         if (type is 3 or 4 or 5 or 11 or 12 && message.Length > 8)
         {
-            Events.Add(DecodeEvent.IcmpErrorQuote);
+            Note(DecodeEvent.IcmpErrorQuote);
             // How much of the quoted datagram's payload tshark lets the next layer see (checked with crafted
             // frames): an RFC 4884 length (in 32-bit words) bounds it for the three types that have one; a
             // redirect shows only the 8 bytes RFC 792 promises.
@@ -413,13 +423,13 @@ public sealed partial class PacketDecoder
     {
         if (message.Length < 4)
         {
-            Events.Add(DecodeEvent.Icmpv6Truncated);
+            Note(DecodeEvent.Icmpv6Truncated);
             return;
         }
         // Errors (destination unreachable, packet too big, time exceeded, parameter problem) quote the packet.
         if (message[0] is 1 or 2 or 3 or 4 && message.Length > 8)
         {
-            Events.Add(DecodeEvent.IcmpErrorQuote);
+            Note(DecodeEvent.IcmpErrorQuote);
             DecodeIpByVersion(message[8..], ref f, depth, inError: true);
         }
     }
@@ -428,15 +438,15 @@ public sealed partial class PacketDecoder
     {
         if (!GreHeader.TryCreate(packet, out var gre))
         {
-            Events.Add(DecodeEvent.GreTruncated);
+            Note(DecodeEvent.GreTruncated);
             return;
         }
         if (gre.Version > 1)
         {
-            Events.Add(DecodeEvent.GreUnsupported);
+            Note(DecodeEvent.GreUnsupported);
             return;
         }
-        Events.Add(DecodeEvent.Tunnelled);
+        Note(DecodeEvent.Tunnelled);
         DecodeGrePayload(gre.ProtocolType, gre.HasSequence, packet[gre.Length..], ref f, depth, inError);
     }
 
@@ -478,7 +488,7 @@ public sealed partial class PacketDecoder
                 return;
             case EtherType.CiscoMetaData:
                 // In GRE the type comes first: type (2), version, length, option (2), SGT (2).
-                if (payload.Length < 8)
+                if (payload.Length < 8 || IsTooDeep(depth + 1))
                     return;
                 DecodeGrePayload(BinaryPrimitives.ReadUInt16BigEndian(payload), false, payload[8..], ref f, depth + 1, inError);
                 return;
@@ -489,7 +499,7 @@ public sealed partial class PacketDecoder
                 DecodeIpByVersion(payload, ref f, depth, inError);
                 return;
             default:
-                Events.Add(DecodeEvent.NotIp);
+                Note(DecodeEvent.NotIp);
                 return;
         }
     }
@@ -510,7 +520,7 @@ public sealed partial class PacketDecoder
             case 4789: // VXLAN
                 if (payload.Length < 8)
                     return true;
-                Events.Add(DecodeEvent.Tunnelled);
+                Note(DecodeEvent.Tunnelled);
                 DecodeEthernet(payload[8..], ref f, depth + 1);
                 return true;
             case 6081: // Geneve
@@ -520,7 +530,7 @@ public sealed partial class PacketDecoder
                 var length = 8 + (payload[0] & 0x3f) * 4;
                 if (payload.Length < length)
                     return true;
-                Events.Add(DecodeEvent.Tunnelled);
+                Note(DecodeEvent.Tunnelled);
                 DecodeGrePayload(BinaryPrimitives.ReadUInt16BigEndian(payload[2..]), false, payload[length..], ref f, depth + 1, inError);
                 return true;
             }
@@ -555,8 +565,21 @@ public sealed partial class PacketDecoder
                 offset += length;
             }
         }
-        Events.Add(DecodeEvent.Tunnelled);
+        Note(DecodeEvent.Tunnelled);
         DecodeIpByVersion(payload[offset..], ref f, depth + 1, inError);
+    }
+
+    /// <summary>
+    /// The bound for the layers that call themselves without passing through an IP or EtherType dispatch (AH in AH,
+    /// IPComp in IPComp, Cisco metadata in Cisco metadata): each step eats only a few bytes, so without it one
+    /// 64 KiB frame nests thousands of calls deep and overflows a thread-pool thread's stack, which kills the process.
+    /// </summary>
+    private bool IsTooDeep(int depth)
+    {
+        if (depth <= MaximumDepth)
+            return false;
+        Note(DecodeEvent.TooDeep);
+        return true;
     }
 
     /// <summary>Low ports that tshark hands to a non-tunnel dissector first, so a tunnel on the high port is not tried.</summary>

@@ -10,7 +10,7 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 4)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         var offset = 4;
@@ -21,7 +21,7 @@ public sealed partial class PacketDecoder
             var type = BinaryPrimitives.ReadUInt16LittleEndian(frame[(offset + 2)..]) & 0x7fff;
             if (length < 4 || offset + length > frame.Length)
             {
-                Events.Add(DecodeEvent.LinkTruncated);
+                Note(DecodeEvent.LinkTruncated);
                 return;
             }
             if (type == 9)
@@ -31,7 +31,7 @@ public sealed partial class PacketDecoder
             }
             offset += (length + 3) & ~3;
         }
-        Events.Add(DecodeEvent.NotIp);
+        Note(DecodeEvent.NotIp);
     }
 
     /// <summary>Apple PKTAP: a header whose length and inner link type it states itself (little-endian).</summary>
@@ -39,14 +39,14 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 8)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(frame);
         var inner = BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]);
         if (headerLength < 8 || headerLength > (uint)frame.Length || depth + 1 > MaximumDepth)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         DecodeLink((LinkType)(ushort)inner, frame[(int)headerLength..], ref f, depth + 1);
@@ -57,14 +57,14 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 8)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         int length = BinaryPrimitives.ReadUInt16LittleEndian(frame[2..]);
         var inner = BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]);
         if (length < 8 || length > frame.Length || depth + 1 > MaximumDepth)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         DecodeLink((LinkType)(ushort)inner, frame[length..], ref f, depth + 1);
@@ -75,13 +75,13 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 8)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         int length = BinaryPrimitives.ReadUInt16LittleEndian(frame[2..]);
         if (length < 8 || length > frame.Length)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         DecodeIeee80211(frame[length..], ref f, depth + 1);
@@ -92,7 +92,7 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 24)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         var control = frame[0];
@@ -101,7 +101,7 @@ public sealed partial class PacketDecoder
         var subtype = (control >> 4) & 0xf;
         if (type != 2 || (subtype & 0x4) != 0 || (flags & 0x40) != 0)
         {
-            Events.Add(DecodeEvent.NotIp);
+            Note(DecodeEvent.NotIp);
             return;
         }
         var headerLength = 24;
@@ -115,7 +115,7 @@ public sealed partial class PacketDecoder
         }
         if (headerLength > frame.Length)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         DecodeLlc(frame[headerLength..], ref f, depth);
@@ -126,13 +126,13 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 24)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         if (frame[1] is 2 or 26)
             DecodeIpByVersion(frame[24..], ref f, depth, inError: false);
         else
-            Events.Add(DecodeEvent.NotIp);
+            Note(DecodeEvent.NotIp);
     }
 
     /// <summary>Linux ARCNET: source, destination, 2 bytes of offset, protocol id, then (RFC 1201) split flag and sequence.</summary>
@@ -140,7 +140,7 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 5)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         var protocol = frame[4];
@@ -150,7 +150,7 @@ public sealed partial class PacketDecoder
             case 0xd4 or 0xc4: // RFC 1201 IPv4, IPv6: split flag and sequence number follow
                 if (frame.Length < 8)
                 {
-                    Events.Add(DecodeEvent.LinkTruncated);
+                    Note(DecodeEvent.LinkTruncated);
                     return;
                 }
                 offset = frame[5] == 0xff ? 12 : 8; // an exception packet repeats the header
@@ -158,12 +158,12 @@ public sealed partial class PacketDecoder
             case 0xf0: // RFC 1051 IPv4
                 break;
             default:
-                Events.Add(DecodeEvent.NotIp);
+                Note(DecodeEvent.NotIp);
                 return;
         }
         if (offset > frame.Length)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         DecodeIpByVersion(frame[offset..], ref f, depth, inError: false);

@@ -17,16 +17,46 @@ public sealed partial class PacketDecoder
     private readonly FragmentReassembler _reassembler = new();
     private readonly IpCompInflater _ipComp = new();
 
+    // The anomalies of the frame being decoded: applied to Events when the frame is done, dropped when the frame is
+    // handed back for in-order reassembly (it will be decoded again, and must not count twice).
+    private readonly DecodeEvent[] _pending = new DecodeEvent[64];
+    private int _pendingCount;
+    private bool _needsReassembly;
+
     public DecodeEventCounts Events { get; } = new();
+
+    /// <summary>
+    /// When true, a frame that needs fragment reassembly is not decoded: <see cref="Decode"/> returns false and the
+    /// caller hands the frame to the one decoder that sees the file's fragments in order (parallel ingest of one file).
+    /// </summary>
+    public bool DeferFragments { get; init; }
 
     /// <summary>Forgets per-file state (open fragments): call between files.</summary>
     public void StartFile() => _reassembler.Clear();
 
-    /// <summary>Decodes one frame. <paramref name="fields"/> is reset first.</summary>
-    public void Decode(LinkType linkType, ReadOnlySpan<byte> frame, ref PacketFields fields)
+    /// <summary>
+    /// Decodes one frame. <paramref name="fields"/> is reset first. Returns false only with <see cref="DeferFragments"/>,
+    /// for a frame that must go through reassembly; its fields and anomalies are then not to be used.
+    /// </summary>
+    public bool Decode(LinkType linkType, ReadOnlySpan<byte> frame, ref PacketFields fields)
     {
         fields.Reset();
+        _pendingCount = 0;
+        _needsReassembly = false;
         DecodeLink(linkType, frame, ref fields, 0);
+        if (_needsReassembly)
+            return false;
+        for (var i = 0; i < _pendingCount; i++)
+            Events.Add(_pending[i]);
+        return true;
+    }
+
+    private void Note(DecodeEvent e)
+    {
+        if (_pendingCount < _pending.Length)
+            _pending[_pendingCount++] = e;
+        else
+            Events.Add(e); // only a frame nested to the bound gets here; it is never deferred after that many layers
     }
 
     private void DecodeLink(LinkType linkType, ReadOnlySpan<byte> frame, ref PacketFields f, int depth)
@@ -56,7 +86,7 @@ public sealed partial class PacketDecoder
                 break;
             case LinkType.CiscoHdlc:
                 if (frame.Length < 4)
-                    Events.Add(DecodeEvent.LinkTruncated);
+                    Note(DecodeEvent.LinkTruncated);
                 else
                     DecodeEtherType(BinaryPrimitives.ReadUInt16BigEndian(frame[2..]), frame[4..], ref f, depth);
                 break;
@@ -78,7 +108,7 @@ public sealed partial class PacketDecoder
             case LinkType.IpOverInfiniband:
                 // Linux captures: destination and source hardware addresses (20 bytes each), type, reserved.
                 if (frame.Length < 44)
-                    Events.Add(DecodeEvent.LinkTruncated);
+                    Note(DecodeEvent.LinkTruncated);
                 else
                     DecodeEtherType(BinaryPrimitives.ReadUInt16BigEndian(frame[40..]), frame[44..], ref f, depth);
                 break;
@@ -89,7 +119,7 @@ public sealed partial class PacketDecoder
                 DecodeArcnetLinux(frame, ref f, depth);
                 break;
             default:
-                Events.Add(DecodeEvent.UnsupportedLinkType);
+                Note(DecodeEvent.UnsupportedLinkType);
                 break;
         }
     }
@@ -98,7 +128,7 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 14)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         DecodeEtherType(BinaryPrimitives.ReadUInt16BigEndian(frame[12..]), frame[14..], ref f, depth);
@@ -109,14 +139,14 @@ public sealed partial class PacketDecoder
     {
         if (++depth > MaximumDepth)
         {
-            Events.Add(DecodeEvent.TooDeep);
+            Note(DecodeEvent.TooDeep);
             return;
         }
         while (EtherType.IsVlanTag(type))
         {
             if (payload.Length < 4)
             {
-                Events.Add(DecodeEvent.LinkTruncated);
+                Note(DecodeEvent.LinkTruncated);
                 return;
             }
             type = BinaryPrimitives.ReadUInt16BigEndian(payload[2..]);
@@ -136,7 +166,7 @@ public sealed partial class PacketDecoder
             case EtherType.PppoeSession:
                 if (payload.Length < 6)
                 {
-                    Events.Add(DecodeEvent.PppTruncated);
+                    Note(DecodeEvent.PppTruncated);
                     return;
                 }
                 DecodePpp(payload[6..], ref f, depth);
@@ -148,7 +178,7 @@ public sealed partial class PacketDecoder
                 // On Ethernet: version, length, option (2), SGT (2), then the next type.
                 if (payload.Length < 8)
                 {
-                    Events.Add(DecodeEvent.LinkTruncated);
+                    Note(DecodeEvent.LinkTruncated);
                     return;
                 }
                 DecodeEtherType(BinaryPrimitives.ReadUInt16BigEndian(payload[6..]), payload[8..], ref f, depth);
@@ -157,7 +187,7 @@ public sealed partial class PacketDecoder
                 // FTAG and TTL (2 bytes), then the whole inner Ethernet frame.
                 if (payload.Length < 2 + 14)
                 {
-                    Events.Add(DecodeEvent.LinkTruncated);
+                    Note(DecodeEvent.LinkTruncated);
                     return;
                 }
                 DecodeEthernet(payload[2..], ref f, depth);
@@ -179,7 +209,7 @@ public sealed partial class PacketDecoder
                     DecodeLlc(payload, ref f, depth);
                     return;
                 }
-                Events.Add(DecodeEvent.NotIp);
+                Note(DecodeEvent.NotIp);
                 return;
         }
     }
@@ -192,7 +222,7 @@ public sealed partial class PacketDecoder
             DecodeEtherType(BinaryPrimitives.ReadUInt16BigEndian(payload[6..]), payload[8..], ref f, depth);
             return;
         }
-        Events.Add(DecodeEvent.NotIp);
+        Note(DecodeEvent.NotIp);
     }
 
     private void DecodeMpls(ReadOnlySpan<byte> payload, ref PacketFields f, int depth)
@@ -201,7 +231,7 @@ public sealed partial class PacketDecoder
         {
             if (payload.Length < 4)
             {
-                Events.Add(DecodeEvent.MplsTruncated);
+                Note(DecodeEvent.MplsTruncated);
                 return;
             }
             var bottomOfStack = (payload[2] & 1) != 0;
@@ -211,7 +241,7 @@ public sealed partial class PacketDecoder
         }
         if (payload.Length == 0)
         {
-            Events.Add(DecodeEvent.MplsTruncated);
+            Note(DecodeEvent.MplsTruncated);
             return;
         }
         switch (payload[0] >> 4)
@@ -227,10 +257,10 @@ public sealed partial class PacketDecoder
                     DecodeEthernet(payload[4..], ref f, depth + 1);
                     return;
                 }
-                Events.Add(DecodeEvent.MplsTruncated);
+                Note(DecodeEvent.MplsTruncated);
                 return;
             default:
-                Events.Add(DecodeEvent.NotIp);
+                Note(DecodeEvent.NotIp);
                 return;
         }
     }
@@ -239,7 +269,7 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 4)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         if (!bigEndian && frame[0] == 0xff && frame[1] == 0x03)
@@ -258,7 +288,7 @@ public sealed partial class PacketDecoder
                 DecodeIpByVersion(frame[4..], ref f, depth, inError: false);
                 return;
             default:
-                Events.Add(DecodeEvent.NotIp);
+                Note(DecodeEvent.NotIp);
                 return;
         }
     }
@@ -267,7 +297,7 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 16)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         var hardwareType = BinaryPrimitives.ReadUInt16BigEndian(frame[2..]);
@@ -278,7 +308,7 @@ public sealed partial class PacketDecoder
     {
         if (frame.Length < 20)
         {
-            Events.Add(DecodeEvent.LinkTruncated);
+            Note(DecodeEvent.LinkTruncated);
             return;
         }
         var hardwareType = BinaryPrimitives.ReadUInt16BigEndian(frame[8..]);
@@ -291,7 +321,7 @@ public sealed partial class PacketDecoder
         const ushort ArphrdNetlink = 824;
         if (hardwareType == ArphrdNetlink)
         {
-            Events.Add(DecodeEvent.NotIp);
+            Note(DecodeEvent.NotIp);
             return;
         }
         if (hardwareType == ArphrdIpGre)
@@ -306,7 +336,7 @@ public sealed partial class PacketDecoder
                 DecodeLlc(payload, ref f, depth);
                 return;
             case 0x0001 or 0x0003 or 0x0005 or 0x000c or 0x0010 or 0x0019: // Novell 802.3, all, ...
-                Events.Add(DecodeEvent.NotIp);
+                Note(DecodeEvent.NotIp);
                 return;
             default:
                 DecodeEtherType(protocol, payload, ref f, depth);
@@ -320,7 +350,7 @@ public sealed partial class PacketDecoder
             payload = payload[2..];
         if (payload.Length < 1)
         {
-            Events.Add(DecodeEvent.PppTruncated);
+            Note(DecodeEvent.PppTruncated);
             return;
         }
         ushort protocol;
@@ -334,7 +364,7 @@ public sealed partial class PacketDecoder
         {
             if (payload.Length < 2)
             {
-                Events.Add(DecodeEvent.PppTruncated);
+                Note(DecodeEvent.PppTruncated);
                 return;
             }
             protocol = BinaryPrimitives.ReadUInt16BigEndian(payload);
@@ -351,7 +381,7 @@ public sealed partial class PacketDecoder
                 DecodeMpls(payload, ref f, depth + 1);
                 return;
             default:
-                Events.Add(DecodeEvent.NotIp);
+                Note(DecodeEvent.NotIp);
                 return;
         }
     }
