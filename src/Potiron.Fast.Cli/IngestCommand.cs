@@ -16,7 +16,7 @@ internal static class IngestCommand
             Required = true,
             AllowMultipleArgumentsPerToken = true,
             Arity = ArgumentArity.OneOrMore,
-        };
+        }.RefuseOptionLikeValues();
         var store = new StoreOptions();
         var quiet = new Option<bool>("--console", "-c") { Description = "Turn console logging off (the original's -c): no progress, no per-file lines." };
         var fieldFilter = new Option<string[]>("--fieldfilter", "-ff")
@@ -24,7 +24,7 @@ internal static class IngestCommand
             Description = "tshark field names to keep (standard format), e.g. -ff ip.src tcp.dstport.",
             AllowMultipleArgumentsPerToken = true,
             Arity = ArgumentArity.OneOrMore,
-        };
+        }.RefuseOptionLikeValues();
         var combined = new Option<bool>("--combined_keys", "-ck", "--combined-keys") { Description = "Per-protocol keys {sensor}:{protocol}:{day}:{field}." };
         var tsharkFilter = new Option<string[]>("--tsharkfilter", "-tf") { Description = "Extra display filter (not supported yet).", AllowMultipleArgumentsPerToken = true };
         var outputDir = new Option<string?>("--outputdir", "-o") { Description = "JSON output folder (with -ej; not supported yet)." };
@@ -110,7 +110,7 @@ internal static class IngestCommand
                     StatsReport.WriteJson(Console.OpenStandardOutput(), result);
                 else
                     StatsReport.WriteText(Console.Out, result);
-                return StatsReport.HasProblems(result) ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+                return result.HasFailures ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
             }
             catch (SinkConfigurationException e)
             {

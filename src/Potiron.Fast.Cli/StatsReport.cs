@@ -39,8 +39,6 @@ internal static class StatsReport
     /// a cut compressed stream) or was empty. Those are warnings to the reader, but the run must not look clean when
     /// a file gave less than it holds: "never a silent loss" (README).
     /// </summary>
-    public static bool HasProblems(IngestResult result) => result.HasFailures || result.Files.Any(f => f.Warnings.Count > 0);
-
     public static void WriteJson(Stream output, IngestResult result)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });

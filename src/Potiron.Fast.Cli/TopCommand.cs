@@ -13,7 +13,8 @@ internal static class TopCommand
         var store = new StoreOptions();
         var sensor = new Option<string?>("--sensor", "-s") { Description = "Sensor (default: every sensor in the store)." };
         var day = new Option<string?>("--day", "-d") { Description = "Day as YYYYMMDD (default: each sensor's latest day)." };
-        var field = new Option<string[]>("--field", "-f") { Description = "Fields to show (default: all of JSON_FIELDS).", AllowMultipleArgumentsPerToken = true };
+        var field = new Option<string[]>("--field", "-f") { Description = "Fields to show (default: all of JSON_FIELDS).", AllowMultipleArgumentsPerToken = true }
+            .RefuseOptionLikeValues();
         var count = new Option<int>("--limit", "-l") { Description = "Values per field.", DefaultValueFactory = _ => 5 };
         var command = new Command("top", "Show the most frequent values of each field for a sensor and day.") { sensor, day, field, count };
         store.AddTo(command);

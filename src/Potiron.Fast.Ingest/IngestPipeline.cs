@@ -17,7 +17,9 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
     {
         var clock = Stopwatch.StartNew();
         var inputs = CaptureInputs.Expand(options.Inputs, out var inputErrors);
-        await sink.OpenAsync(options.Parameters, cancellationToken).ConfigureAwait(false);
+        // Like the original, a run with nothing to read leaves the store untouched (no PARAMETERS written).
+        if (inputs.Count > 0)
+            await sink.OpenAsync(options.Parameters, cancellationToken).ConfigureAwait(false);
 
         var results = new FileResult?[inputs.Count];
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -24,6 +24,11 @@ public sealed record IngestResult
     public double PacketsPerSecond => Elapsed.TotalSeconds > 0 ? Packets / Elapsed.TotalSeconds : 0;
     public double MegabytesPerSecond => Elapsed.TotalSeconds > 0 ? Bytes / 1e6 / Elapsed.TotalSeconds : 0;
 
-    /// <summary>True when some input failed or was damaged (the CLI's exit code 1).</summary>
-    public bool HasFailures => InputErrors.Count > 0 || FilesFailed > 0 || FilesDamaged > 0;
+    /// <summary>
+    /// True when some input was missing, failed, damaged, or read only in part (a record or compressed stream cut
+    /// short): the CLI's exit code 1. An empty capture is not a failure: tshark reads it as zero packets.
+    /// </summary>
+    public bool HasFailures =>
+        InputErrors.Count > 0 || FilesFailed > 0 || FilesDamaged > 0 ||
+        Files.Any(f => f.Warnings.Any(w => w.Kind != Capture.CaptureProblemKind.Empty));
 }

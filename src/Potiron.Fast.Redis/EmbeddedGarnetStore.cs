@@ -62,6 +62,9 @@ public sealed class EmbeddedGarnetStore : IAsyncDisposable
             Host = endPoint.Address.ToString(),
             Port = endPoint.Port,
             Password = password,
+            // Our own server in this process: on a loaded machine its first answer may take a while, and failing
+            // would only make the user run again.
+            ConnectTimeout = TimeSpan.FromSeconds(30),
         };
     }
 

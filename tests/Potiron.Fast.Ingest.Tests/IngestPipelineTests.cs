@@ -84,4 +84,23 @@ public sealed class IngestPipelineTests
         Assert.Contains(result.InputErrors, e => e.Contains("/nonexistent/potiron-capture.cap", StringComparison.Ordinal));
         Assert.Equal(1, sink.Files);
     }
+
+    [Fact]
+    public async Task An_empty_capture_is_imported_with_a_warning_and_is_no_failure()
+    {
+        using var folder = new TempFolder();
+        var empty = folder.Write("e-e-0-20240101000000.cap", []);
+        var (result, sink) = await RunAsync(empty);
+        Assert.False(result.HasFailures);
+        Assert.Equal(1, sink.Files); // the original adds it to FILES too (tshark reads 0 packets)
+        Assert.Equal(CaptureProblemKind.Empty, Assert.Single(Assert.Single(result.Files).Warnings).Kind);
+    }
+
+    [Fact]
+    public async Task A_run_with_nothing_to_read_leaves_the_store_untouched()
+    {
+        var (result, sink) = await RunAsync("/nonexistent/only.cap");
+        Assert.True(result.HasFailures);
+        Assert.Null(sink.Parameters);
+    }
 }
