@@ -22,6 +22,7 @@ public sealed partial class CountTables
         ArgumentNullException.ThrowIfNull(sensor);
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(fileNameDay);
+        FlushPending();
 
         var dayText = new Dictionary<int, string>(_dayOrder.Count);
         var days = new string[_dayOrder.Count];

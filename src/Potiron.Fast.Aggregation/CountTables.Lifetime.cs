@@ -24,6 +24,7 @@ public sealed partial class CountTables
     {
         get
         {
+            FlushPending();
             long bytes = 512 + 8L * (_buckets.Count + _bucketPool.Count);
             foreach (var bucket in _buckets)
                 bytes += bucket.ApproximateBytes;
@@ -42,6 +43,7 @@ public sealed partial class CountTables
     /// </summary>
     public void Clear()
     {
+        _pendingCount = 0;
         long retained = 0;
         foreach (var pooled in _bucketPool)
             retained += pooled.ApproximateBytes;

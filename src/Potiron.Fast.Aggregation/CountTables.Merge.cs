@@ -21,6 +21,8 @@ public sealed partial class CountTables
             throw new ArgumentException("Count tables cannot merge into themselves.", nameof(other));
         if (other._layout != _layout)
             throw new ArgumentException("Only count tables with the same fields, key style and IPv6 option can merge.", nameof(other));
+        FlushPending();
+        other.FlushPending();
 
         if (_packetsInCounters + other._packetsInCounters > _spillThreshold)
             Spill();

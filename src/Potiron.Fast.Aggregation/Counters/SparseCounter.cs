@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Potiron.Fast.Aggregation;
 
@@ -68,6 +70,21 @@ internal struct SparseCounter<TKey, THasher>
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// <summary>
+    /// Asks the CPU to bring in the key and count lines where <paramref name="key"/> will be probed, so that a batch of
+    /// packets waits for its cache misses together instead of one after the other (the C anchor's <c>-p</c>). Only a
+    /// hint: the addresses are never dereferenced here, so a table that grows or moves meanwhile costs nothing but the hint.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly unsafe void Prefetch(TKey key)
+    {
+        if (!Sse.IsSupported)
+            return;
+        var i = (nint)(THasher.Hash(key) >> _shift);
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_keys), i)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counts), i)));
     }
 
     /// <summary>Adds an amount to a key (merging, and the tests' oracle comparisons).</summary>
