@@ -5,8 +5,8 @@ namespace Potiron.Fast.Packets;
 /// <summary>
 /// Inflates IPComp payloads (RFC 3173 DEFLATE, raw or with a zlib header, as tshark accepts both) into one
 /// reused buffer of the largest IP datagram size, so hostile input cannot make it grow. IPComp is rare: the
-/// BCL inflater it uses allocates a little per call and reports bad data only by exception, which is caught here
-/// and nowhere else on the packet path.
+/// BCL inflater it uses allocates a little per call and reports bad data only by exception (InvalidDataException,
+/// or ZLibException for what zlib refuses otherwise), which is caught here and nowhere else on the packet path.
 /// </summary>
 internal sealed class IpCompInflater
 {
@@ -37,8 +37,10 @@ internal sealed class IpCompInflater
                 }
             }
         }
-        catch (InvalidDataException)
+        catch (Exception exception) when (exception is InvalidDataException or IOException)
         {
+            // zlib's other refusals come as ZLibException (an IOException): a zlib header that asks for a preset
+            // dictionary (FDICT), which IPComp never has, gives Z_NEED_DICT. The stream is memory: no real I/O fails.
             return false;
         }
     }
