@@ -48,6 +48,7 @@ internal sealed class ConsoleReporter(bool quiet) : IIngestProgress
                 FileOutcome.Imported => $"imported: {result.Packets:N0} packets, {result.PacketsCounted:N0} counted",
                 FileOutcome.ImportedDamaged => $"imported what could be read: {result.Packets:N0} packets, {result.PacketsCounted:N0} counted",
                 FileOutcome.AlreadyImported => "skipped",
+                FileOutcome.Cancelled => "not done",
                 _ => "FAILED",
             };
             Console.Error.WriteLine($"potiron: {result.Path}: {what}");

@@ -8,6 +8,8 @@ namespace Potiron.Fast.Cli;
 /// <summary><c>potiron ingest</c>: the original's <c>bin/parse_pcap_files.py</c>, option spellings included.</summary>
 internal static class IngestCommand
 {
+    public const string Name = "ingest";
+
     public static Command Create()
     {
         var input = new Option<string[]>("--input", "-i")
@@ -42,11 +44,16 @@ internal static class IngestCommand
         var sink = new Option<string>("--sink") { Description = "redis (default) or null (decode and count only, for benchmarks).", DefaultValueFactory = _ => "redis" };
         sink.AcceptOnlyFromAmong("redis", "null");
         var json = new Option<bool>("--json") { Description = "Print the stats block as JSON on standard output." };
+        var retryFor = new Option<double>("--retry-for")
+        {
+            Description = "Seconds to keep retrying when Redis stops answering (dropped connection, restarting server) before the file in hand fails (default 30; 0: no retry).",
+            DefaultValueFactory = _ => 30,
+        };
         var stdinName = new Option<string>("--stdin-name") { Description = "File name recorded in FILES for standard input.", DefaultValueFactory = _ => "stdin" };
 
-        var command = new Command("ingest", "Read captures, count potiron's fields per sensor and day, and store the counts (potiron's standard format).")
+        var command = new Command(Name, "Read captures, count potiron's fields per sensor and day, and store the counts (potiron's standard format).")
         {
-            input, quiet, fieldFilter, combined, tsharkFilter, outputDir, enableJson, isn, layer2, tz, sensor, ipv6, jobs, sink, json, stdinName,
+            input, quiet, fieldFilter, combined, tsharkFilter, outputDir, enableJson, isn, layer2, tz, sensor, ipv6, jobs, sink, json, stdinName, retryFor,
         };
         store.AddTo(command);
 
@@ -71,6 +78,9 @@ internal static class IngestCommand
             var workers = parse.GetValue(jobs);
             if (workers < 1)
                 return Fail("--jobs must be at least 1.");
+            var retrySeconds = parse.GetValue(retryFor);
+            if (!(retrySeconds is >= 0 and <= 86400))
+                return Fail("--retry-for must be a number of seconds from 0 to 86400.");
 
             var options = new IngestOptions
             {
@@ -87,35 +97,56 @@ internal static class IngestCommand
                 StandardInputName = parse.GetValue(stdinName)!,
             };
             var console = new ConsoleReporter(quiet: parse.GetValue(quiet));
+            using var stop = GracefulStop.Register(cancellationToken);
+            using var announce = stop.Token.Register(() => console.Notice(
+                $"{stop.Describe()}: stopping: no new file; a file being read is abandoned, a file read is committed (signal again to stop at once)."));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 IngestResult result;
                 if (parse.GetValue(sink) == "null")
                 {
                     await using var nullSink = new NullCountSink();
-                    result = await new IngestPipeline(options, nullSink, console).RunAsync(cancellationToken);
+                    result = await new IngestPipeline(options, nullSink, console).RunAsync(stop.Token);
                 }
                 else
                 {
-                    await using var open = await store.OpenAsync(parse, cancellationToken);
-                    await using var redisSink = new RedisCountSink(open.Connection, new RedisCountSinkOptions { Notice = console.Notice });
-                    result = await new IngestPipeline(options, redisSink, console).RunAsync(cancellationToken);
+                    await using var open = await store.OpenAsync(parse, stop.Token);
+                    await using var redisSink = new RedisCountSink(open.Connection, new RedisCountSinkOptions
+                    {
+                        Notice = console.Notice,
+                        RetryFor = TimeSpan.FromSeconds(retrySeconds),
+                    });
+                    result = await new IngestPipeline(options, redisSink, console).RunAsync(stop.Token);
                 }
-                console.Finish();
-                // An input that names nothing is only known once the pipeline has expanded the inputs; it goes to
-                // standard error like every other problem (the stats block repeats it).
-                foreach (var error in result.InputErrors)
-                    console.Notice(error);
-                if (parse.GetValue(json))
-                    StatsReport.WriteJson(Console.OpenStandardOutput(), result);
-                else
-                    StatsReport.WriteText(Console.Out, result);
-                return result.HasFailures ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+                return Finish(result);
             }
             catch (SinkConfigurationException e)
             {
                 console.Finish();
                 return Fail(e.Message);
+            }
+            catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
+            {
+                // Stopped while the store was being opened: nothing was read or written.
+                return Finish(new IngestResult { Files = [], Elapsed = clock.Elapsed, DecodeEvents = new Dictionary<Packets.DecodeEvent, long>(), Cancelled = true });
+            }
+
+            int Finish(IngestResult result)
+            {
+                console.Finish();
+                // An input that names nothing is only known once the pipeline has expanded the inputs; it goes to
+                // standard error like every other problem (the stats block repeats it).
+                foreach (var error in result.InputErrors)
+                    console.Notice(error);
+                var stoppedBy = result.Cancelled ? stop.Describe() : null;
+                if (parse.GetValue(json))
+                    StatsReport.WriteJson(Console.OpenStandardOutput(), result, stoppedBy);
+                else
+                    StatsReport.WriteText(Console.Out, result, stoppedBy);
+                if (result.Cancelled)
+                    return stop.ExitCode;
+                return result.HasFailures ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
             }
         });
         return command;

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Potiron.Fast.Cli;
 
-// Exit codes (ripgrep-style): 0 all done, 1 finished but some inputs failed, 2 usage error or fatal.
+// Exit codes (ripgrep-style): 0 all done, 1 finished but some inputs failed, 2 usage error or fatal;
+// ingest stopped by SIGINT 130, by SIGTERM 143 (after a graceful stop).
 var root = new RootCommand("Potiron.Fast: decode network captures and count potiron's fields per sensor and day into Redis.")
 {
     IngestCommand.Create(),
@@ -16,4 +17,9 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine("Try 'potiron --help'.");
     return ExitCodes.Usage;
 }
-return await parse.InvokeAsync();
+// `ingest` handles SIGINT and SIGTERM itself (GracefulStop): System.CommandLine's handler would end the process two
+// seconds after the signal, possibly before the file in flight is committed and the stats are printed.
+var invocation = new InvocationConfiguration();
+if (parse.CommandResult.Command.Name == IngestCommand.Name)
+    invocation.ProcessTerminationTimeout = null;
+return await parse.InvokeAsync(invocation);

@@ -7,11 +7,15 @@ namespace Potiron.Fast.Cli;
 /// <summary>The stats block that ends a run, as text for a person or as JSON for a program (same content).</summary>
 internal static class StatsReport
 {
-    public static void WriteText(TextWriter output, IngestResult result)
+    /// <param name="stoppedBy">What stopped a cancelled run (SIGINT, SIGTERM), for the closing line.</param>
+    public static void WriteText(TextWriter output, IngestResult result, string? stoppedBy = null)
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine("--- potiron ingest ---");
-        output.WriteLine(string.Create(c, $"files          {result.Files.Count} ({result.FilesImported} imported, {result.FilesSkipped} skipped, {result.FilesFailed} failed, {result.FilesDamaged} damaged)"));
+        var notDone = result.Cancelled ? string.Create(c, $", {result.FilesCancelled} not done") : "";
+        output.WriteLine(string.Create(c, $"files          {result.Files.Count} ({result.FilesImported} imported, {result.FilesSkipped} skipped, {result.FilesFailed} failed, {result.FilesDamaged} damaged{notDone})"));
+        if (result.Cancelled)
+            output.WriteLine(string.Create(c, $"stopped        by {stoppedBy ?? "cancellation"}: {result.FilesCancelled} files not done, nothing of them written; run the same command again to finish"));
         if (result.InputErrors.Count > 0)
             output.WriteLine(string.Create(c, $"input errors   {result.InputErrors.Count}"));
         output.WriteLine(string.Create(c, $"bytes          {result.Bytes:N0}"));
@@ -39,7 +43,7 @@ internal static class StatsReport
     /// a cut compressed stream) or was empty. Those are warnings to the reader, but the run must not look clean when
     /// a file gave less than it holds: "never a silent loss" (README).
     /// </summary>
-    public static void WriteJson(Stream output, IngestResult result)
+    public static void WriteJson(Stream output, IngestResult result, string? stoppedBy = null)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
@@ -48,6 +52,10 @@ internal static class StatsReport
         json.WriteNumber("filesSkipped", result.FilesSkipped);
         json.WriteNumber("filesFailed", result.FilesFailed);
         json.WriteNumber("filesDamaged", result.FilesDamaged);
+        json.WriteNumber("filesNotDone", result.FilesCancelled);
+        json.WriteBoolean("stopped", result.Cancelled);
+        if (result.Cancelled)
+            json.WriteString("stoppedBy", stoppedBy ?? "cancellation");
         json.WriteNumber("bytes", result.Bytes);
         json.WriteNumber("packets", result.Packets);
         json.WriteNumber("packetsCounted", result.PacketsCounted);

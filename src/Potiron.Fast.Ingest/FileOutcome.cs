@@ -11,4 +11,9 @@ public enum FileOutcome
     AlreadyImported,
     /// <summary>Could not be read or committed: nothing written, a re-run tries again.</summary>
     Failed,
+    /// <summary>
+    /// The run was cancelled before this file was committed (not started, or its read abandoned): nothing of it
+    /// written, a re-run does it.
+    /// </summary>
+    Cancelled,
 }

@@ -11,17 +11,31 @@ namespace Potiron.Fast.Ingest;
 /// of count tables per worker, reused from file to file), and commits each file's counts to the sink so that a
 /// file is in the store entirely or not at all. Results come back in input order.
 /// </summary>
+/// <remarks>
+/// Cancellation stops the run gracefully instead of throwing: no new file is started, a file still being read is
+/// abandoned before its commit (nothing of it written), a file whose read was done before the stop is committed (its
+/// commit is not cancelled, and the sink's retries still apply), and <see cref="RunAsync"/> returns the partial result with <see cref="IngestResult.Cancelled"/> set, so
+/// embedders get the stats of what was done. Running the same inputs again finishes the job: committed files are skipped.
+/// </remarks>
 public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IIngestProgress? progress = null)
 {
     public async Task<IngestResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var inputs = CaptureInputs.Expand(options.Inputs, out var inputErrors);
-        // Like the original, a run with nothing to read leaves the store untouched (no PARAMETERS written).
-        if (inputs.Count > 0)
-            await sink.OpenAsync(options.Parameters, cancellationToken).ConfigureAwait(false);
-
         var results = new FileResult?[inputs.Count];
+        var workers = new ConcurrentBag<IngestWorker>();
+        try
+        {
+            // Like the original, a run with nothing to read leaves the store untouched (no PARAMETERS written).
+            if (inputs.Count > 0)
+                await sink.OpenAsync(options.Parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Result(inputs, results, inputErrors, workers, clock, cancelled: true);
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var work = new List<int>();
         for (var i = 0; i < inputs.Count; i++)
@@ -37,34 +51,31 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
                 work.Add(i);
         }
 
-        var workers = new ConcurrentBag<IngestWorker>();
         if (work.Count < options.Workers && options.Workers > 1)
         {
             // Fewer files than cores: each file is read once and decoded on every core.
-            var split = new SplitFileIngest(options, options.Workers);
+            var split = new SplitFileIngest(options, options.Workers) { Cancellation = cancellationToken };
             foreach (var index in work)
             {
                 results[index] = await IngestFileAsync(split.Merged, input => split.Read(input, progress), inputs[index], cancellationToken).ConfigureAwait(false);
-                progress?.FileFinished(results[index]!);
+                Report(results[index]!);
             }
             foreach (var worker in split.Workers)
                 workers.Add(worker);
         }
         else
         {
-            var parallel = new ParallelOptions
-            {
-                MaxDegreeOfParallelism = Math.Max(1, options.Workers),
-                CancellationToken = cancellationToken,
-            };
-            await Parallel.ForEachAsync(work, parallel, async (index, token) =>
+            // The token is not given to ForEachAsync: a cancelled run still visits every file (each one then returns at
+            // once as not done), so that every input has its result and the files in flight end as described above.
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers) };
+            await Parallel.ForEachAsync(work, parallel, async (index, _) =>
             {
                 if (!workers.TryTake(out var worker))
-                    worker = new IngestWorker(options);
+                    worker = new IngestWorker(options) { Cancellation = cancellationToken };
                 try
                 {
-                    results[index] = await IngestFileAsync(worker, input => worker.Read(input, progress), inputs[index], token).ConfigureAwait(false);
-                    progress?.FileFinished(results[index]!);
+                    results[index] = await IngestFileAsync(worker, input => worker.Read(input, progress), inputs[index], cancellationToken).ConfigureAwait(false);
+                    Report(results[index]!);
                 }
                 finally
                 {
@@ -73,6 +84,12 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
             }).ConfigureAwait(false);
         }
 
+        return Result(inputs, results, inputErrors, workers, clock, cancellationToken.IsCancellationRequested);
+    }
+
+    private IngestResult Result(IReadOnlyList<CaptureInput> inputs, FileResult?[] results, IReadOnlyList<string> inputErrors,
+        IEnumerable<IngestWorker> workers, Stopwatch clock, bool cancelled)
+    {
         var events = new DecodeEventCounts();
         long withoutTimestamp = 0, outOfCalendar = 0;
         foreach (var worker in workers)
@@ -83,13 +100,21 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
         }
         return new IngestResult
         {
-            Files = results.Select(r => r!).ToArray(),
+            Files = results.Select((r, i) => r ?? NotStarted(inputs[i])).ToArray(),
             InputErrors = inputErrors,
             Elapsed = clock.Elapsed,
             DecodeEvents = events.NonZero().ToDictionary(),
             PacketsWithoutTimestamp = withoutTimestamp,
             PacketsOutOfCalendar = outOfCalendar,
+            Cancelled = cancelled,
         };
+    }
+
+    /// <summary>Files the run never started are not reported one by one: the stats block counts them.</summary>
+    private void Report(FileResult result)
+    {
+        if (result is not { Outcome: FileOutcome.Cancelled, Bytes: 0, Notes.Count: 0 })
+            progress?.FileFinished(result);
     }
 
     private CaptureFileName NameOf(CaptureInput input) =>
@@ -106,14 +131,57 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
         Notes = [note],
     };
 
+    private FileResult NotStarted(CaptureInput input)
+    {
+        var name = NameOf(input);
+        return new FileResult { Path = input.DisplayName, FileName = name.FileName, Sensor = name.Sensor, Outcome = FileOutcome.Cancelled };
+    }
+
     private async Task<FileResult> IngestFileAsync(IngestWorker worker, Func<CaptureInput, ReadSummary> readFile, CaptureInput input, CancellationToken token)
     {
         var name = NameOf(input);
-        if (await sink.IsImportedAsync(name.FileName, token).ConfigureAwait(false))
-            return Skipped(input, name, $"Filename {input.DisplayName} was already imported ... skip ...");
+        if (token.IsCancellationRequested)
+            return NotStarted(input);
+        try
+        {
+            if (await sink.IsImportedAsync(name.FileName, token).ConfigureAwait(false))
+                return Skipped(input, name, $"Filename {input.DisplayName} was already imported ... skip ...");
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return NotStarted(input);
+        }
+        catch (Exception e)
+        {
+            // The store went away (after the sink's own retries): this file fails, a re-run does it.
+            return new FileResult
+            {
+                Path = input.DisplayName, FileName = name.FileName, Sensor = name.Sensor,
+                Outcome = FileOutcome.Failed, Notes = [$"not read: {e.Message}"],
+            };
+        }
         progress?.FileStarted(input.DisplayName);
 
-        var read = await Task.Run(() => readFile(input), token).ConfigureAwait(false);
+        ReadSummary read;
+        try
+        {
+            var reading = Task.Run(() => readFile(input), token);
+            // Standard input can block for good in a read that no token reaches (its writer neither writes nor closes
+            // it): a stop does not wait for it. The abandoned read ends with the process (or, for an embedder, with its
+            // input); its worker is not used again, since every later file of a cancelled run returns unread.
+            read = await (input.IsStandardInput ? reading.WaitAsync(token) : reading).ConfigureAwait(false);
+            // Only a read that was done before the stop is committed: one that ended after it may have ended because of
+            // it (the Ctrl+C that reached us also reached the program writing to our standard input).
+            token.ThrowIfCancellationRequested();
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return new FileResult
+            {
+                Path = input.DisplayName, FileName = name.FileName, Sensor = name.Sensor,
+                Outcome = FileOutcome.Cancelled, Notes = ["stopped while reading: nothing of it written, a re-run imports it"],
+            };
+        }
         var notes = new List<string>();
         if (name.Warning is not null)
             notes.Add(name.Warning);
@@ -134,9 +202,11 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
         bool committed;
         try
         {
-            committed = await sink.CommitAsync(counts, token).ConfigureAwait(false);
+            // The read is done: the file is committed even when the run is being cancelled meanwhile. A commit is all or
+            // nothing, so finishing it costs one transaction and spares a re-read.
+            committed = await sink.CommitAsync(counts, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             notes.Add($"not committed: {e.Message}");
             return new FileResult

@@ -13,10 +13,17 @@ public sealed record IngestResult
     public long PacketsWithoutTimestamp { get; init; }
     public long PacketsOutOfCalendar { get; init; }
 
+    /// <summary>
+    /// The run was cancelled (SIGINT/SIGTERM in the CLI): the files committed before are in the store, the files not done
+    /// (<see cref="FileOutcome.Cancelled"/>) left nothing behind, and running the same inputs again finishes the job.
+    /// </summary>
+    public bool Cancelled { get; init; }
+
     public int FilesImported => Files.Count(f => f.Outcome is FileOutcome.Imported or FileOutcome.ImportedDamaged);
     public int FilesSkipped => Files.Count(f => f.Outcome == FileOutcome.AlreadyImported);
     public int FilesFailed => Files.Count(f => f.Outcome == FileOutcome.Failed);
     public int FilesDamaged => Files.Count(f => f.Outcome == FileOutcome.ImportedDamaged);
+    public int FilesCancelled => Files.Count(f => f.Outcome == FileOutcome.Cancelled);
     public long Bytes => Files.Sum(f => f.Bytes);
     public long Packets => Files.Sum(f => f.Packets);
     public long PacketsCounted => Files.Sum(f => f.PacketsCounted);

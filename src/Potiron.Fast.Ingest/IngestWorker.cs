@@ -12,6 +12,9 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
 {
     private const int ProgressEvery = 16384;
 
+    /// <summary>Packets between two looks at the cancellation token (a cancelled read stops within a few milliseconds).</summary>
+    internal const int CancellationCheckEvery = 4096;
+
     private PacketFields _fields;
 
     public PacketDecoder Decoder { get; } = new() { DeferFragments = deferFragments };
@@ -53,6 +56,9 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
         return true;
     }
 
+    /// <summary>The run's token: once it is cancelled, <see cref="Read"/> abandons its file (OperationCanceledException).</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Reads a whole file on this thread.</summary>
     public ReadSummary Read(CaptureInput input, IIngestProgress? progress)
     {
@@ -62,6 +68,8 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
         while (reader.TryRead(out var record))
         {
             packets++;
+            if (packets % CancellationCheckEvery == 0)
+                Cancellation.ThrowIfCancellationRequested();
             Process(record.LinkType, record.Data, record.PrintedSeconds, record.HasTimestamp);
             if (progress is not null && packets - reportedPackets >= ProgressEvery)
             {

@@ -37,6 +37,9 @@ internal sealed class SplitFileIngest
     /// <summary>After <see cref="Read"/>: the worker whose tables hold the whole file.</summary>
     public IngestWorker Merged => _lanes[0];
 
+    /// <summary>The run's token: once it is cancelled, <see cref="Read"/> abandons its file (OperationCanceledException).</summary>
+    public CancellationToken Cancellation { get; init; }
+
     public ReadSummary Read(CaptureInput input, IIngestProgress? progress)
     {
         foreach (var worker in Workers)
@@ -56,6 +59,8 @@ internal sealed class SplitFileIngest
             while (reader.TryRead(out var record))
             {
                 packets++;
+                if (packets % IngestWorker.CancellationCheckEvery == 0)
+                    Cancellation.ThrowIfCancellationRequested();
                 if (!batch.TryAdd(record))
                 {
                     batch.Sequence = sequence++;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Potiron.Fast.Aggregation;
 using StackExchange.Redis;
 
@@ -14,8 +16,24 @@ public sealed record RedisCountSinkOptions
 
     public ParameterCheckOptions ParameterCheck { get; init; } = new();
 
-    /// <summary>Receives each notice of the parameter check (the lines the original prints), as it happens.</summary>
+    /// <summary>
+    /// Receives each notice as it happens: the lines of the parameter check (the ones the original prints), a lost
+    /// connection and its return.
+    /// </summary>
     public Action<string>? Notice { get; init; }
+
+    /// <summary>
+    /// How long the sink keeps retrying, counted from the moment the store stopped answering (a dropped connection, a
+    /// restarting server, one still loading its data), before a command fails and its file with it. Zero: no retry.
+    /// Once an outage has lasted this long, each later command gets one attempt until one succeeds again, so a store
+    /// that is gone for good fails the remaining files quickly instead of waiting this long for each one.
+    /// </summary>
+    public TimeSpan RetryFor { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first wait before a retry; it doubles after each failed attempt, up to <see cref="MaximumRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan MaximumRetryDelay { get; init; } = TimeSpan.FromSeconds(4);
 }
 
 /// <summary>
@@ -26,9 +44,17 @@ public sealed record RedisCountSinkOptions
 /// <remarks>
 /// <para>
 /// Atomicity: StackExchange.Redis turns the guard into WATCH FILES + SISMEMBER, then sends MULTI, the queued commands and
-/// EXEC in one write. If another process imported the file in between, EXEC returns nil and nothing is written; if this
-/// process dies or loses the connection before EXEC arrives, the server discards the queue. So a file's counts and its
-/// <c>FILES</c> entry become visible together or not at all, and two runs over the same file count it once (§13 #17).
+/// EXEC in one write. If another process changed <c>FILES</c> in between (it imported this file, or any other), EXEC
+/// returns nil and nothing is written; the sink then looks the basename up and sends the transaction again while it is
+/// absent, so a commit aborted by another file's commit is not mistaken for "imported meanwhile". If this process dies
+/// or loses the connection before EXEC arrives, the server discards the queue. So a file's counts and its <c>FILES</c>
+/// entry become visible together or not at all, and two runs over the same file count it once (§13 #17).
+/// </para>
+/// <para>
+/// Retries: a command that fails because the connection dropped, the server restarted or is still loading its data is
+/// sent again with exponential back-off for <see cref="RedisCountSinkOptions.RetryFor"/>. Sending a commit again is safe
+/// whatever became of the first attempt: if its EXEC was applied before the answer was lost, the retry's guard finds the
+/// basename in <c>FILES</c> and writes nothing (<see cref="CommitAsync"/> returns false), so a file is never counted twice.
 /// </para>
 /// <para>
 /// Bound on what is in flight: StackExchange.Redis builds a transaction in memory before sending it and has no streaming
@@ -51,9 +77,14 @@ public sealed record RedisCountSinkOptions
 /// </remarks>
 public sealed class RedisCountSink : ICountSink
 {
+    /// <summary>Transactions aborted by other processes' commits, in a row, before a file is given up.</summary>
+    private const int MaximumWatchConflicts = 100;
+
     private readonly PotironStoreConnection connection;
     private readonly RedisCountSinkOptions options;
     private readonly SemaphoreSlim commitSlots;
+    /// <summary>Stopwatch timestamp of the first failure of the current outage; 0 while the store answers.</summary>
+    private long outageStarted;
 
     public RedisCountSink(PotironStoreConnection connection, RedisCountSinkOptions? options = null)
     {
@@ -89,13 +120,16 @@ public sealed class RedisCountSink : ICountSink
 
     public async ValueTask<bool> IsImportedAsync(string fileName, CancellationToken cancellationToken)
     {
+        var doing = $"looking up {fileName} in {PotironKeys.Files}";
         try
         {
-            return await connection.Database.SetContainsAsync(PotironKeys.Files, fileName).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await WithRetriesAsync(
+                () => connection.Database.SetContainsAsync(PotironKeys.Files, fileName).WaitAsync(cancellationToken),
+                doing, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            throw connection.Failure($"looking up {fileName} in {PotironKeys.Files}", e);
+            throw Failure(doing, e);
         }
     }
 
@@ -103,58 +137,189 @@ public sealed class RedisCountSink : ICountSink
     {
         ArgumentNullException.ThrowIfNull(counts);
         await commitSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var doing = $"committing {counts.FileName} (it is either fully written or not at all; FILES tells which)";
+        var attempts = 0;
         try
         {
             // Nothing reaches the server before ExecuteAsync: cancelling up to here leaves no trace. Once sent, the
             // transaction is not cancellable; it completes or fails whole.
             cancellationToken.ThrowIfCancellationRequested();
-            var transaction = connection.Database.CreateTransaction();
-            transaction.AddCondition(Condition.SetNotContains(PotironKeys.Files, counts.FileName));
-
-            // The original's order: FILES first, then the day and protocol sets, then the counters.
-            var setWrites = new List<Task>(3)
+            var committed = await WithRetriesAsync(() =>
             {
-                transaction.SetAddAsync(PotironKeys.Files, counts.FileName),
-                transaction.SetAddAsync(PotironKeys.SensorDays(counts.Sensor), DayMembers(counts)),
-            };
-            if (counts.Protocols.Count > 0)
-                setWrites.Add(transaction.SetAddAsync(PotironKeys.Protocols, counts.Protocols.Select(p => (RedisValue)p).ToArray()));
-
-            foreach (var group in counts.Groups)
+                attempts++;
+                return CommitGuardedAsync(counts);
+            }, doing, cancellationToken).ConfigureAwait(false);
+            if (!committed && attempts > 1 && options.Notice is { } notice)
             {
-                if (group.Members.Count == 0)
-                    continue;
-                RedisKey key = PotironKeys.Counts(counts.Sensor, group);
-                foreach (var member in group.Members)
-                    _ = transaction.SortedSetIncrementAsync(key, member.Member, member.Count, CommandFlags.FireAndForget);
+                notice($"{counts.FileName}: already in {PotironKeys.Files} when its commit was sent again: the attempt whose " +
+                       "answer was lost went through (or another process imported it meanwhile); counted once");
             }
-
-            bool committed;
-            try
-            {
-                committed = await transaction.ExecuteAsync().ConfigureAwait(false);
-            }
-            catch
-            {
-                // The queued commands fail with the transaction; nobody else will look at them.
-                _ = Task.WhenAll(setWrites).ContinueWith(t => t.Exception, CancellationToken.None,
-                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                throw;
-            }
-            if (!committed)
-                return false;
-            // A type error on FILES or a day set would surface here (the fixed keys' types were checked at open).
-            await Task.WhenAll(setWrites).ConfigureAwait(false);
-            return true;
+            return committed;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            throw connection.Failure($"committing {counts.FileName} (it is either fully written or not at all; FILES tells which)", e);
+            throw Failure(doing, e);
         }
         finally
         {
             commitSlots.Release();
         }
+    }
+
+    /// <summary>
+    /// Commits the file unless <c>FILES</c> holds it; false when it does. A transaction that did not run is not proof of
+    /// that: WATCH watches the whole <c>FILES</c> set, so another process committing another file between our WATCH and
+    /// our EXEC aborts ours too. So after an abort the basename is looked up, and the transaction sent again while it is
+    /// absent. Each abort means another commit went through, so this ends; the bound only guards against a store that
+    /// changes <c>FILES</c> without end.
+    /// </summary>
+    private async Task<bool> CommitGuardedAsync(FileCounts counts)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await CommitOnceAsync(counts).ConfigureAwait(false))
+                return true;
+            if (await connection.Database.SetContainsAsync(PotironKeys.Files, counts.FileName).ConfigureAwait(false))
+                return false;
+            if (attempt == MaximumWatchConflicts)
+            {
+                throw new SinkConfigurationException(string.Create(CultureInfo.InvariantCulture,
+                    $"{PotironKeys.Files} at {connection.Endpoint} changed during each of {attempt} attempts to commit {counts.FileName}; it is not committed, a re-run imports it."));
+            }
+            // Let the other committer finish its burst before trying again.
+            await Task.Delay(Random.Shared.Next(1, 10 * attempt)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One WATCH-guarded MULTI/EXEC of the whole file; false when it did not run (the guard, or FILES changed).</summary>
+    private async Task<bool> CommitOnceAsync(FileCounts counts)
+    {
+        var transaction = connection.Database.CreateTransaction();
+        transaction.AddCondition(Condition.SetNotContains(PotironKeys.Files, counts.FileName));
+
+        // The original's order: FILES first, then the day and protocol sets, then the counters.
+        var setWrites = new List<Task>(3)
+        {
+            transaction.SetAddAsync(PotironKeys.Files, counts.FileName),
+            transaction.SetAddAsync(PotironKeys.SensorDays(counts.Sensor), DayMembers(counts)),
+        };
+        if (counts.Protocols.Count > 0)
+            setWrites.Add(transaction.SetAddAsync(PotironKeys.Protocols, counts.Protocols.Select(p => (RedisValue)p).ToArray()));
+
+        foreach (var group in counts.Groups)
+        {
+            if (group.Members.Count == 0)
+                continue;
+            RedisKey key = PotironKeys.Counts(counts.Sensor, group);
+            foreach (var member in group.Members)
+                _ = transaction.SortedSetIncrementAsync(key, member.Member, member.Count, CommandFlags.FireAndForget);
+        }
+
+        bool committed;
+        try
+        {
+            committed = await transaction.ExecuteAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // The queued commands fail with the transaction; nobody else will look at them.
+            _ = Task.WhenAll(setWrites).ContinueWith(t => t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+        if (!committed)
+            return false;
+        // A type error on FILES or a day set would surface here (the fixed keys' types were checked at open).
+        await Task.WhenAll(setWrites).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/>, and again after a growing pause while it fails because the store is out of
+    /// reach, until the outage has lasted <see cref="RedisCountSinkOptions.RetryFor"/>; then the last failure is thrown.
+    /// </summary>
+    private async Task<T> WithRetriesAsync<T>(Func<Task<T>> operation, string doing, CancellationToken cancellationToken)
+    {
+        var delay = options.FirstRetryDelay;
+        while (true)
+        {
+            try
+            {
+                var result = await operation().ConfigureAwait(false);
+                var ended = Interlocked.Exchange(ref outageStarted, 0);
+                if (ended != 0 && options.Notice is { } notice)
+                    notice(string.Create(CultureInfo.InvariantCulture, $"Redis at {connection.Endpoint} answers again after {Stopwatch.GetElapsedTime(ended).TotalSeconds:0.0} s."));
+                return result;
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                var now = Stopwatch.GetTimestamp();
+                var started = Interlocked.CompareExchange(ref outageStarted, now, 0);
+                if (started == 0)
+                {
+                    started = now;
+                    if (options.RetryFor > TimeSpan.Zero && options.Notice is { } notice)
+                    {
+                        notice(string.Create(CultureInfo.InvariantCulture,
+                            $"Lost Redis at {connection.Endpoint} while {doing}: {Cause(e)}; retrying for up to {options.RetryFor.TotalSeconds:0.#} s."));
+                    }
+                }
+                if (Stopwatch.GetElapsedTime(started) + delay > options.RetryFor)
+                    throw;
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaximumRetryDelay.Ticks));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A failure that a later attempt may not meet: the connection is gone or being re-established, the answer did not
+    /// come, or a restarted server is still loading its data. Refused credentials and command errors are not retried.
+    /// </summary>
+    private static bool IsTransient(Exception e) => e switch
+    {
+        RedisConnectionException connectionFailure => connectionFailure.FailureType != ConnectionFailureType.AuthenticationFailure,
+        RedisTimeoutException or TimeoutException => true,
+        RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    /// <summary>
+    /// One line for the user: what failed, a short cause (StackExchange.Redis's messages carry a long diagnostic tail), and
+    /// for an outage how long it had lasted when the sink gave up.
+    /// </summary>
+    private SinkConfigurationException Failure(string doing, Exception e)
+    {
+        if (!IsTransient(e))
+            return connection.Failure(doing, e);
+        var started = Interlocked.Read(ref outageStarted);
+        var since = started == 0 || options.RetryFor <= TimeSpan.Zero
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $"; still failing {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s after the store stopped answering");
+        return new SinkConfigurationException($"Lost the connection to Redis at {connection.Endpoint} while {doing}: {Cause(e)}{since}.");
+    }
+
+    private static string Cause(Exception e) => e switch
+    {
+        RedisConnectionException connectionFailure =>
+            connectionFailure.FailureType + (Innermost(e) is var inner && inner != e ? $" ({FirstLine(inner.Message)})" : ""),
+        RedisTimeoutException or TimeoutException => "no answer in time",
+        RedisServerException => "the server is still loading its data",
+        _ => FirstLine(e.Message),
+    };
+
+    private static Exception Innermost(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is { } next)
+            inner = next;
+        return inner;
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
     }
 
     /// <summary>The sink does not own the connection: the caller disposes it after the sink.</summary>
