@@ -14,8 +14,9 @@ namespace Potiron.Fast.Ingest;
 /// <remarks>
 /// Cancellation stops the run gracefully instead of throwing: no new file is started, a file still being read is
 /// abandoned before its commit (nothing of it written), a file whose read was done before the stop is committed (its
-/// commit is not cancelled, and the sink's retries still apply), and <see cref="RunAsync"/> returns the partial result with <see cref="IngestResult.Cancelled"/> set, so
-/// embedders get the stats of what was done. Running the same inputs again finishes the job: committed files are skipped.
+/// commit is not cancelled, and the sink's retries still apply), and <see cref="RunAsync"/> returns the partial result
+/// with <see cref="IngestResult.Cancelled"/> set, so embedders get the stats of what was done. Running the same inputs
+/// again finishes the job: the committed files are skipped.
 /// </remarks>
 public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IIngestProgress? progress = null)
 {
@@ -110,10 +111,13 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
         };
     }
 
-    /// <summary>Files the run never started are not reported one by one: the stats block counts them.</summary>
+    /// <summary>
+    /// Reports a file to the progress sink, except one that a cancelled run never started (<see cref="NotStarted"/>, no
+    /// notes): after a stop, the stats block counts those instead of a line each.
+    /// </summary>
     private void Report(FileResult result)
     {
-        if (result is not { Outcome: FileOutcome.Cancelled, Bytes: 0, Notes.Count: 0 })
+        if (result is not { Outcome: FileOutcome.Cancelled, Notes.Count: 0 })
             progress?.FileFinished(result);
     }
 

@@ -299,21 +299,28 @@ public sealed class RedisCountSink : ICountSink
         return new SinkConfigurationException($"Lost the connection to Redis at {connection.Endpoint} while {doing}: {Cause(e)}{since}.");
     }
 
+    /// <summary>A few words for the cause; the client's own messages end in a long diagnostic dump.</summary>
     private static string Cause(Exception e) => e switch
     {
-        RedisConnectionException connectionFailure =>
-            connectionFailure.FailureType + (Innermost(e) is var inner && inner != e ? $" ({FirstLine(inner.Message)})" : ""),
+        RedisConnectionException connectionFailure => (connectionFailure.FailureType switch
+        {
+            ConnectionFailureType.SocketClosed or ConnectionFailureType.ConnectionDisposed => "the connection was closed",
+            ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection => "cannot connect",
+            var other => other.ToString(),
+        }) + (SocketErrorOf(e) is { } socket ? $" ({socket})" : ""),
         RedisTimeoutException or TimeoutException => "no answer in time",
         RedisServerException => "the server is still loading its data",
         _ => FirstLine(e.Message),
     };
 
-    private static Exception Innermost(Exception e)
+    private static string? SocketErrorOf(Exception e)
     {
-        var inner = e;
-        while (inner.InnerException is { } next)
-            inner = next;
-        return inner;
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException socket)
+                return socket.Message;
+        }
+        return null;
     }
 
     private static string FirstLine(string text)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using StackExchange.Redis;
 
 namespace Potiron.Fast.Cli.Tests;
 

@@ -99,7 +99,13 @@ internal sealed class WatchedProcess : IAsyncDisposable
         while (!await condition())
         {
             if (process.HasExited)
-                Assert.Fail($"{commandLine} ended before {what}:\n{await WaitAsync()}");
+            {
+                // Its last lines may still be on their way through the pipe.
+                var run = await WaitAsync();
+                if (await condition())
+                    return;
+                Assert.Fail($"{commandLine} ended before {what}:\n{run}");
+            }
             if (clock.Elapsed > Patience)
                 Assert.Fail($"{commandLine}: no {what} within {Patience.TotalSeconds:0} s:\n{Snapshot()}");
             await Task.Delay(5, TestContext.Current.CancellationToken);
