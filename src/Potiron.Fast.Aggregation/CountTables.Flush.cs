@@ -2,9 +2,13 @@ using Potiron.Fast.Packets;
 
 namespace Potiron.Fast.Aggregation;
 
-// Turning counts into potiron's member strings: the only place where counting meets text.
+// Turning counts into potiron's member text: the only place where counting meets text.
 public sealed partial class CountTables
 {
+    // Bumped whenever counts move other than by counting packets (clear, merge, 64-bit spill): a group made before
+    // then must not write. Together with the packet count it tells a group whether its tables are as it saw them.
+    private long _generation;
+
     /// <summary>The counts of one file, with the names derived from its path.</summary>
     public FileCounts ToFileCounts(CaptureFileName file)
     {
@@ -17,6 +21,10 @@ public sealed partial class CountTables
     /// order, fields in <c>JSON_FIELDS</c> order), groups without members left out; <c>Days</c> every day that got a
     /// packet and <c>Protocols</c> (combined keys only) every protocol name, both in first-seen order.
     /// </summary>
+    /// <remarks>
+    /// No member text is made here: the groups write it from the counters when a sink asks (see <see cref="FileCounts"/>
+    /// for how long they stay valid). Counting members and totals is one pass over the counters.
+    /// </remarks>
     public FileCounts ToFileCounts(string sensor, string fileName, string fileNameDay)
     {
         ArgumentNullException.ThrowIfNull(sensor);
@@ -33,18 +41,22 @@ public sealed partial class CountTables
         for (var i = 0; i < protocols.Length; i++)
             protocols[i] = ProtocolNames.Get(_protocolOrder[i]);
 
+        var generation = CurrentGeneration;
         var groups = new List<CountGroup>(_buckets.Count * _selection.Counted.Count);
         foreach (var bucket in _buckets)
         {
             var protocolName = CombinedKeys ? ProtocolNames.Get(bucket.ProtocolNumber) : null;
             foreach (var field in _selection.Counted)
             {
-                var members = new List<MemberCount>();
-                CollectMembers(bucket, field, members);
                 if (_spilled is not null && _spilled.TryGetValue((bucket.Day, bucket.ProtocolNumber, field), out var totals))
-                    members = WithSpilled(totals, members);
-                if (members.Count > 0)
-                    groups.Add(new CountGroup(dayText[bucket.Day], protocolName, field, members));
+                {
+                    groups.Add(new CountGroup(dayText[bucket.Day], protocolName, field, WithSpilled(totals, bucket, field)));
+                    continue;
+                }
+                var tally = new MemberTally();
+                WriteMembers(bucket, field, ref tally);
+                if (tally.Members > 0)
+                    groups.Add(new CountGroup(dayText[bucket.Day], protocolName, field, this, bucket, generation, tally.Members, tally.Total));
             }
         }
 
@@ -59,10 +71,25 @@ public sealed partial class CountTables
         };
     }
 
-    private static List<MemberCount> WithSpilled(Dictionary<string, long> spilled, List<MemberCount> live)
+    private long CurrentGeneration => _generation * 0x1_0000_0000_0000 ^ _packets;
+
+    /// <summary>Writes one group's members, if the tables are still as the group saw them.</summary>
+    internal void WriteMembers(DayBucket bucket, PotironField field, long generation, IMemberWriter writer)
     {
+        FlushPending();
+        if (generation != CurrentGeneration)
+            throw new InvalidOperationException("These counts were cleared, merged or added to after the group was made; take the file's counts again.");
+        var text = new MemberTextWriter(writer);
+        WriteMembers(bucket, field, ref text);
+    }
+
+    private List<MemberCount> WithSpilled(Dictionary<string, long> spilled, DayBucket bucket, PotironField field)
+    {
+        var live = new MemberCollector(0);
+        var text = new MemberTextWriter(live);
+        WriteMembers(bucket, field, ref text);
         var totals = new Dictionary<string, long>(spilled, StringComparer.Ordinal);
-        foreach (var member in live)
+        foreach (var member in live.Members)
             totals[member.Member] = totals.GetValueOrDefault(member.Member) + member.Count;
         var merged = new List<MemberCount>(totals.Count);
         foreach (var (member, count) in totals)
@@ -70,57 +97,59 @@ public sealed partial class CountTables
         return merged;
     }
 
-    /// <summary>Appends the non-zero counts of one field of one bucket, as member text and count.</summary>
-    private void CollectMembers(DayBucket bucket, PotironField field, List<MemberCount> into)
+    /// <summary>Visits the non-zero counts of one field of one bucket, as potiron's member values.</summary>
+    private void WriteMembers<TVisitor>(DayBucket bucket, PotironField field, ref TVisitor visitor)
+        where TVisitor : struct, IMemberVisitor
     {
         switch (field)
         {
             case PotironField.Length:
-                AddDecimals(bucket.Length, DayBucket.LengthAbsent, into);
+                VisitDecimals(bucket.Length, DayBucket.LengthAbsent, ref visitor);
                 break;
             case PotironField.Protocol:
-                AddDecimals(bucket.Protocol, DayBucket.ByteAbsent, into);
+                VisitDecimals(bucket.Protocol, DayBucket.ByteAbsent, ref visitor);
                 break;
             case PotironField.IpSource:
-                AddIpv4(bucket.Ipv4Source, into);
+                VisitIpv4(bucket.Ipv4Source, ref visitor);
                 if (_layout.Ipv6)
-                    AddIpv6(bucket.Ipv6Source, into);
+                    VisitIpv6(bucket.Ipv6Source, ref visitor);
                 break;
             case PotironField.IpDestination:
-                AddIpv4(bucket.Ipv4Destination, into);
+                VisitIpv4(bucket.Ipv4Destination, ref visitor);
                 if (_layout.Ipv6)
-                    AddIpv6(bucket.Ipv6Destination, into);
+                    VisitIpv6(bucket.Ipv6Destination, ref visitor);
                 break;
             case PotironField.IpTtl:
-                AddDecimals(bucket.Ttl, DayBucket.ByteAbsent, into);
+                VisitDecimals(bucket.Ttl, DayBucket.ByteAbsent, ref visitor);
                 break;
             case PotironField.IpTos:
-                AddTos(bucket.Tos, into);
+                VisitTos(bucket.Tos, ref visitor);
                 break;
             case PotironField.SourcePort:
-                AddDecimals(bucket.SourcePort, DayBucket.PortAbsent, into);
+                VisitDecimals(bucket.SourcePort, DayBucket.PortAbsent, ref visitor);
                 break;
             case PotironField.DestinationPort:
-                AddDecimals(bucket.DestinationPort, DayBucket.PortAbsent, into);
+                VisitDecimals(bucket.DestinationPort, DayBucket.PortAbsent, ref visitor);
                 break;
             case PotironField.TcpSequence:
-                AddUnsigned(bucket.Sequence, bucket.SequenceAbsent, into);
+                VisitUnsigned(bucket.Sequence, bucket.SequenceAbsent, ref visitor);
                 break;
             case PotironField.TcpAcknowledgement:
-                AddUnsigned(bucket.Acknowledgement, bucket.AcknowledgementAbsent, into);
+                VisitUnsigned(bucket.Acknowledgement, bucket.AcknowledgementAbsent, ref visitor);
                 break;
             case PotironField.IcmpCode:
-                AddDecimals(bucket.IcmpCode, -1, into);
+                VisitDecimals(bucket.IcmpCode, -1, ref visitor);
                 break;
             case PotironField.IcmpType:
-                AddDecimals(bucket.IcmpType, -1, into);
+                VisitDecimals(bucket.IcmpType, -1, ref visitor);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(field));
         }
     }
 
-    private static void AddDecimals(PagedCounter counter, int absentSlot, List<MemberCount> into)
+    private static void VisitDecimals<TVisitor>(PagedCounter counter, int absentSlot, ref TVisitor visitor)
+        where TVisitor : struct, IMemberVisitor
     {
         for (var p = 0; p < counter.PageCount; p++)
         {
@@ -130,71 +159,74 @@ public sealed partial class CountTables
             for (var i = 0; i < page.Length; i++)
             {
                 if (page[i] != 0)
-                    into.Add(new MemberCount(Decimal(first + i, absentSlot), page[i]));
+                    visitor.Decimal(first + i == absentSlot ? -1 : first + i, page[i]);
             }
         }
     }
 
-    private static void AddDecimals(DenseCounter counter, int absentSlot, List<MemberCount> into)
+    private static void VisitDecimals<TVisitor>(DenseCounter counter, int absentSlot, ref TVisitor visitor)
+        where TVisitor : struct, IMemberVisitor
     {
         var counts = counter.Counts;
         for (var i = 0; i < counts.Length; i++)
         {
             if (counts[i] != 0)
-                into.Add(new MemberCount(Decimal(i, absentSlot), counts[i]));
+                visitor.Decimal(i == absentSlot ? -1 : i, counts[i]);
         }
     }
 
-    private static string Decimal(int slot, int absentSlot) => slot == absentSlot ? MemberText.Absent : MemberText.Decimal(slot);
-
-    private static void AddTos(DenseCounter counter, List<MemberCount> into)
+    private static void VisitTos<TVisitor>(DenseCounter counter, ref TVisitor visitor)
+        where TVisitor : struct, IMemberVisitor
     {
         var counts = counter.Counts;
         for (var i = 0; i < counts.Length; i++)
         {
             if (counts[i] != 0)
-                into.Add(new MemberCount(i == DayBucket.ByteAbsent ? MemberText.AbsentTos : MemberText.Tos(i), counts[i]));
+                visitor.Tos(i == DayBucket.ByteAbsent ? -1 : i, counts[i]);
         }
     }
 
-    private static void AddIpv4(in SparseCounter<uint, UInt32Hasher> counter, List<MemberCount> into)
+    private static void VisitIpv4<TVisitor>(in SparseCounter<uint, UInt32Hasher> counter, ref TVisitor visitor)
+        where TVisitor : struct, IMemberVisitor
     {
         if (counter.DefaultKeyCount != 0)
-            into.Add(new MemberCount(MemberText.Ipv4(0), counter.DefaultKeyCount));
+            visitor.Ipv4(0, counter.DefaultKeyCount);
         var keys = counter.Keys;
         var counts = counter.Counts;
         for (var i = 0; i < keys.Length; i++)
         {
             if (counts[i] != 0)
-                into.Add(new MemberCount(MemberText.Ipv4(keys[i]), counts[i]));
+                visitor.Ipv4(keys[i], counts[i]);
         }
     }
 
-    private static void AddIpv6(in SparseCounter<Ipv6Address, Ipv6Hasher> counter, List<MemberCount> into)
+    private static void VisitIpv6<TVisitor>(in SparseCounter<Ipv6Address, Ipv6Hasher> counter, ref TVisitor visitor)
+        where TVisitor : struct, IMemberVisitor
     {
         if (counter.DefaultKeyCount != 0)
-            into.Add(new MemberCount(MemberText.Ipv6(default), counter.DefaultKeyCount));
+            visitor.Ipv6(default, counter.DefaultKeyCount);
         var keys = counter.Keys;
         var counts = counter.Counts;
         for (var i = 0; i < keys.Length; i++)
         {
             if (counts[i] != 0)
-                into.Add(new MemberCount(MemberText.Ipv6(keys[i]), counts[i]));
+                visitor.Ipv6(keys[i], counts[i]);
         }
     }
 
-    private static void AddUnsigned(in SparseCounter<uint, UInt32Hasher> counter, uint absent, List<MemberCount> into)
+    private static void VisitUnsigned<TVisitor>(in SparseCounter<uint, UInt32Hasher> counter, uint absent, ref TVisitor visitor)
+        where TVisitor : struct, IMemberVisitor
     {
         if (absent != 0)
-            into.Add(new MemberCount(MemberText.Absent, absent));
+            visitor.Decimal(-1, absent);
         if (counter.DefaultKeyCount != 0)
-            into.Add(new MemberCount(MemberText.Decimal(0u), counter.DefaultKeyCount));
+            visitor.Decimal(0, counter.DefaultKeyCount);
         var keys = counter.Keys;
         var counts = counter.Counts;
         for (var i = 0; i < keys.Length; i++)
         {
             if (counts[i] != 0)
-                into.Add(new MemberCount(MemberText.Decimal(keys[i]), counts[i]));
+                visitor.Decimal(keys[i], counts[i]);
         }
     }
 }

@@ -78,6 +78,7 @@ public sealed partial class CountTables
         _packetsInCounters = 0;
         _spilled = null;
         _spilledMembers = 0;
+        _generation++;
     }
 
     private DayBucket RentBucket() => _bucketPool.TryPop(out var bucket) ? bucket : new DayBucket(_layout);

@@ -23,6 +23,7 @@ public sealed partial class CountTables
             throw new ArgumentException("Only count tables with the same fields, key style and IPv6 option can merge.", nameof(other));
         FlushPending();
         other.FlushPending();
+        _generation++;
 
         if (_packetsInCounters + other._packetsInCounters > _spillThreshold)
             Spill();
@@ -45,19 +46,20 @@ public sealed partial class CountTables
     /// <summary>Moves every 32-bit count into the 64-bit totals and zeroes the counters (buckets stay).</summary>
     private void Spill()
     {
-        var members = new List<MemberCount>();
         foreach (var bucket in _buckets)
         {
             foreach (var field in _selection.Counted)
             {
-                members.Clear();
-                CollectMembers(bucket, field, members);
-                foreach (var member in members)
+                var members = new MemberCollector(0);
+                var text = new MemberTextWriter(members);
+                WriteMembers(bucket, field, ref text);
+                foreach (var member in members.Members)
                     AddSpilled((bucket.Day, bucket.ProtocolNumber, field), member.Member, member.Count);
             }
             bucket.ClearCounts(int.MaxValue);
         }
         _packetsInCounters = 0;
+        _generation++;
     }
 
     private void AddSpilled((int Day, int Protocol, PotironField Field) key, string member, long count)

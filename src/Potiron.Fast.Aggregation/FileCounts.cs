@@ -3,8 +3,12 @@ namespace Potiron.Fast.Aggregation;
 /// <summary>
 /// What one capture file adds to the store in standard format: the sorted-set increments, grouped by key,
 /// plus the set members (<c>{sensor}_DAYS</c>, <c>PROTOCOLS</c>) and the <c>FILES</c> entry.
-/// Member strings are the exact text forms potiron stores.
 /// </summary>
+/// <remarks>
+/// Made by <see cref="CountTables.ToFileCounts(string, string, string)"/>, it is a view over the worker's tables, not a
+/// copy: its groups write their members from the counters on demand, and stay valid until those tables count, merge
+/// or clear again (a group used later throws). Sinks write it before the worker takes its next file.
+/// </remarks>
 public sealed class FileCounts
 {
     public required string Sensor { get; init; }
@@ -19,14 +23,11 @@ public sealed class FileCounts
     /// <summary>The increments, one group per sorted-set key.</summary>
     public required IReadOnlyList<CountGroup> Groups { get; init; }
 
-    public long MemberCount => Groups.Sum(g => (long)g.Members.Count);
-}
+    public long MemberCount => Groups.Sum(g => g.MemberCount);
 
-/// <summary>
-/// Increments for one sorted set: <c>{sensor}:{day}:{field}</c>, or <c>{sensor}:{protocol}:{day}:{field}</c>
-/// when <see cref="ProtocolName"/> is set (combined keys).
-/// </summary>
-public sealed record CountGroup(string Day, string? ProtocolName, PotironField Field, IReadOnlyList<MemberCount> Members);
+    /// <summary>The sum of every increment (packets times counted fields).</summary>
+    public long Total => Groups.Sum(g => g.Total);
+}
 
 /// <summary>One member of a sorted set and the amount to add to its score.</summary>
 public readonly record struct MemberCount(string Member, long Count);

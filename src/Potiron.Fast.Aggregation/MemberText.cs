@@ -56,6 +56,74 @@ public static class MemberText
         return new IPAddress(bytes).ToString();
     }
 
+    /// <summary>Room for the longest member text in UTF-8 (an IPv6 address with an embedded IPv4 one: 45 bytes).</summary>
+    public const int MaxUtf8Length = 64;
+
+    /// <summary>Writes the decimal text of <paramref name="value"/>; returns the bytes written.</summary>
+    public static int WriteDecimal(long value, Span<byte> destination)
+    {
+        if (!value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture))
+            throw new ArgumentException("The destination is too small for a decimal.", nameof(destination));
+        return written;
+    }
+
+    /// <summary>Writes <c>0x%02x</c> (lowercase) for a TOS byte, or <c>0</c> for an absent one (negative).</summary>
+    public static int WriteTos(int tos, Span<byte> destination)
+    {
+        if ((uint)tos >= 256u)
+        {
+            destination[0] = (byte)'0';
+            return 1;
+        }
+        destination[0] = (byte)'0';
+        destination[1] = (byte)'x';
+        destination[2] = (byte)"0123456789abcdef"[tos >> 4];
+        destination[3] = (byte)"0123456789abcdef"[tos & 0xF];
+        return 4;
+    }
+
+    /// <summary>Writes the dotted quad of an IPv4 address held in host byte order.</summary>
+    public static int WriteIpv4(uint address, Span<byte> destination)
+    {
+        var length = WriteOctet(address >> 24, destination);
+        destination[length++] = (byte)'.';
+        length += WriteOctet((address >> 16) & 0xFF, destination[length..]);
+        destination[length++] = (byte)'.';
+        length += WriteOctet((address >> 8) & 0xFF, destination[length..]);
+        destination[length++] = (byte)'.';
+        return length + WriteOctet(address & 0xFF, destination[length..]);
+    }
+
+    /// <summary>Writes the RFC 5952 text of an IPv6 address (as <see cref="Ipv6(Ipv6Address)"/>).</summary>
+    public static int WriteIpv6(Ipv6Address address, Span<byte> destination)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        address.WriteTo(bytes);
+        // IPv6 values are rare (the IPv6 option only): one IPAddress per distinct value at flush is acceptable.
+        if (!new IPAddress(bytes).TryFormat(destination, out var written))
+            throw new ArgumentException("The destination is too small for an IPv6 address.", nameof(destination));
+        return written;
+    }
+
+    private static int WriteOctet(uint octet, Span<byte> destination)
+    {
+        if (octet >= 100)
+        {
+            destination[0] = (byte)('0' + octet / 100);
+            destination[1] = (byte)('0' + octet / 10 % 10);
+            destination[2] = (byte)('0' + octet % 10);
+            return 3;
+        }
+        if (octet >= 10)
+        {
+            destination[0] = (byte)('0' + octet / 10);
+            destination[1] = (byte)('0' + octet % 10);
+            return 2;
+        }
+        destination[0] = (byte)('0' + octet);
+        return 1;
+    }
+
     private static string[] BuildTosText()
     {
         var text = new string[256];

@@ -41,12 +41,12 @@ public sealed class NullCountSink : ICountSink
     {
         ArgumentNullException.ThrowIfNull(counts);
         cancellationToken.ThrowIfCancellationRequested();
+        // Member counts and totals are known without making member text: a null run formats nothing.
         long members = 0, increments = 0;
         foreach (var group in counts.Groups)
         {
-            members += group.Members.Count;
-            foreach (var member in group.Members)
-                increments += member.Count;
+            members += group.MemberCount;
+            increments += group.Total;
         }
         Interlocked.Increment(ref _files);
         Interlocked.Add(ref _groups, counts.Groups.Count);
