@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Globalization;
 using Potiron.Fast.Aggregation;
+using Potiron.Fast.Redis.Resp;
 using StackExchange.Redis;
 
 namespace Potiron.Fast.Redis;
@@ -9,10 +12,22 @@ namespace Potiron.Fast.Redis;
 public sealed record RedisCountSinkOptions
 {
     /// <summary>
-    /// Commits queued or on the wire at once. Each one holds its whole file's commands in memory until EXEC has
-    /// answered (hundreds of bytes per member), so this bounds the sink's memory; callers wait for a slot.
+    /// Commits on the wire at once, each on a connection of its own (a commit streams from one 64 KiB buffer, so this
+    /// bounds connections, not memory); callers wait for a slot.
     /// </summary>
     public int MaxConcurrentCommits { get; init; } = 2;
+
+    /// <summary>
+    /// Writes the members of a key that does not exist yet with variadic ZADD (one command per 512 members) instead of
+    /// one ZINCRBY each. Both are exact; ZADD is cheaper for the server. False: ZINCRBY for every member (benchmarks).
+    /// </summary>
+    public bool AddNewKeysWithZadd { get; init; } = true;
+
+    /// <summary>
+    /// Tests only: runs on the commit's thread between the WATCH round trip and MULTI, where another process's write
+    /// makes EXEC abort.
+    /// </summary>
+    internal Action? BetweenWatchAndMulti { get; init; }
 
     public ParameterCheckOptions ParameterCheck { get; init; } = new();
 
@@ -39,16 +54,17 @@ public sealed record RedisCountSinkOptions
 /// <summary>
 /// Writes each file's counts into potiron's standard-format keys (reference §3.3 step 5, §14.A): one MULTI/EXEC per file
 /// that adds the basename to <c>FILES</c>, the filename day and packet days to <c>{sensor}_DAYS</c>, the protocol names
-/// to <c>PROTOCOLS</c>, then ZINCRBYs every member, guarded by "<c>FILES</c> does not contain this basename".
+/// to <c>PROTOCOLS</c>, then every member's count, guarded by "<c>FILES</c> does not contain this basename".
 /// </summary>
 /// <remarks>
 /// <para>
-/// Atomicity: StackExchange.Redis turns the guard into WATCH FILES + SISMEMBER, then sends MULTI, the queued commands and
-/// EXEC in one write. If another process changed <c>FILES</c> in between (it imported this file, or any other), EXEC
-/// returns nil and nothing is written; the sink then looks the basename up and sends the transaction again while it is
-/// absent, so a commit aborted by another file's commit is not mistaken for "imported meanwhile". If this process dies
-/// or loses the connection before EXEC arrives, the server discards the queue. So a file's counts and its <c>FILES</c>
-/// entry become visible together or not at all, and two runs over the same file count it once (§13 #17).
+/// Atomicity: the commit (<see cref="StreamedCommit"/>) watches <c>FILES</c> and the file's count keys, checks the basename,
+/// then streams MULTI, the commands and EXEC. If another process changed a watched key in between (it imported this
+/// file, or any other), EXEC returns nil and nothing is written; the sink then looks the basename up and sends the
+/// transaction again while it is absent, so a commit aborted by another file's commit is not mistaken for "imported
+/// meanwhile". If this process dies or loses the connection before EXEC arrives, the server discards the queue. So a
+/// file's counts and its <c>FILES</c> entry become visible together or not at all, and two runs over the same file count
+/// it once (§13 #17).
 /// </para>
 /// <para>
 /// Retries: a command that fails because the connection dropped, the server restarted or is still loading its data is
@@ -57,12 +73,10 @@ public sealed record RedisCountSinkOptions
 /// basename in <c>FILES</c> and writes nothing (<see cref="CommitAsync"/> returns false), so a file is never counted twice.
 /// </para>
 /// <para>
-/// Bound on what is in flight: StackExchange.Redis builds a transaction in memory before sending it and has no streaming
-/// form, so one commit of N members costs about N queued messages (the ZINCRBYs are fire-and-forget, so no task per
-/// member); <see cref="RedisCountSinkOptions.MaxConcurrentCommits"/> bounds how many such files exist at once. Measured on a
-/// 2-core machine, one group of one million members: 9.8 s against redis-server 7.0 over a unix socket, with about 700 MB
-/// of client memory at the peak (the server alone needs 3.6 s for the same MULTI/EXEC through <c>redis-cli --pipe</c>);
-/// 10.9 s against the embedded Garnet.
+/// Memory: the commit streams the members from the count tables through one buffer on a plain connection of its own
+/// (<see cref="RespConnection"/>): StackExchange.Redis, which serves every other command, builds a whole transaction as
+/// objects before sending it (about 700 bytes per member). The server still holds the queued transaction until EXEC, as
+/// it must for atomicity.
 /// </para>
 /// <para>
 /// Redis Cluster (not built): MULTI/EXEC cannot span hash slots. The plan: (1) write each file's increments into staging
@@ -83,6 +97,9 @@ public sealed class RedisCountSink : ICountSink
     private readonly PotironStoreConnection connection;
     private readonly RedisCountSinkOptions options;
     private readonly SemaphoreSlim commitSlots;
+    private readonly ConcurrentBag<RespConnection> idleConnections = [];
+    private long countCommandsSent;
+    private long membersSent;
     /// <summary>Stopwatch timestamp of the first failure of the current outage; 0 while the store answers.</summary>
     private long outageStarted;
 
@@ -94,6 +111,12 @@ public sealed class RedisCountSink : ICountSink
         ArgumentOutOfRangeException.ThrowIfLessThan(this.options.MaxConcurrentCommits, 1, nameof(options));
         commitSlots = new SemaphoreSlim(this.options.MaxConcurrentCommits, this.options.MaxConcurrentCommits);
     }
+
+    /// <summary>ZINCRBY and ZADD commands of the committed transactions (for "commands per distinct value").</summary>
+    public long CountCommandsSent => Interlocked.Read(ref countCommandsSent);
+
+    /// <summary>Members of the committed transactions.</summary>
+    public long MembersSent => Interlocked.Read(ref membersSent);
 
     /// <summary>The outcome of the parameter check of <see cref="OpenAsync"/>, with its notices; null before.</summary>
     public ParameterCheckResult? ParameterCheckResult { get; private set; }
@@ -107,7 +130,7 @@ public sealed class RedisCountSink : ICountSink
             ParameterCheckResult = await ParameterCheck.CheckOrStoreAsync(connection.Database, potironParameters,
                 options.ParameterCheck, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (IsStoreFailure(e))
         {
             throw connection.Failure("checking PARAMETERS", e);
         }
@@ -127,7 +150,7 @@ public sealed class RedisCountSink : ICountSink
                 () => connection.Database.SetContainsAsync(PotironKeys.Files, fileName).WaitAsync(cancellationToken),
                 doing, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (IsStoreFailure(e))
         {
             throw Failure(doing, e);
         }
@@ -156,7 +179,7 @@ public sealed class RedisCountSink : ICountSink
             }
             return committed;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (IsStoreFailure(e))
         {
             throw Failure(doing, e);
         }
@@ -191,46 +214,29 @@ public sealed class RedisCountSink : ICountSink
         }
     }
 
-    /// <summary>One WATCH-guarded MULTI/EXEC of the whole file; false when it did not run (the guard, or FILES changed).</summary>
+    /// <summary>One guarded transaction of the whole file; false when it did not run (the guard, or a watched key changed).</summary>
     private async Task<bool> CommitOnceAsync(FileCounts counts)
     {
-        var transaction = connection.Database.CreateTransaction();
-        transaction.AddCondition(Condition.SetNotContains(PotironKeys.Files, counts.FileName));
-
-        // The original's order: FILES first, then the day and protocol sets, then the counters.
-        var setWrites = new List<Task>(3)
-        {
-            transaction.SetAddAsync(PotironKeys.Files, counts.FileName),
-            transaction.SetAddAsync(PotironKeys.SensorDays(counts.Sensor), DayMembers(counts)),
-        };
-        if (counts.Protocols.Count > 0)
-            setWrites.Add(transaction.SetAddAsync(PotironKeys.Protocols, counts.Protocols.Select(p => (RedisValue)p).ToArray()));
-
-        foreach (var group in counts.Groups)
-        {
-            if (group.Members.Count == 0)
-                continue;
-            RedisKey key = PotironKeys.Counts(counts.Sensor, group);
-            foreach (var member in group.Members)
-                _ = transaction.SortedSetIncrementAsync(key, member.Member, member.Count, CommandFlags.FireAndForget);
-        }
-
-        bool committed;
+        if (!idleConnections.TryTake(out var resp))
+            resp = await RespConnection.ConnectAsync(connection.Options, CancellationToken.None).ConfigureAwait(false);
+        CommitAttempt attempt;
+        var commit = new StreamedCommit(resp, counts, options.AddNewKeysWithZadd) { BetweenWatchAndMulti = options.BetweenWatchAndMulti };
         try
         {
-            committed = await transaction.ExecuteAsync().ConfigureAwait(false);
+            // The stream is written synchronously from the count tables: off the caller's thread.
+            attempt = await Task.Run(commit.Run).ConfigureAwait(false);
         }
         catch
         {
-            // The queued commands fail with the transaction; nobody else will look at them.
-            _ = Task.WhenAll(setWrites).ContinueWith(t => t.Exception, CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // Whatever was half sent dies with the socket: the server drops a MULTI without its EXEC.
+            resp.Dispose();
             throw;
         }
-        if (!committed)
+        idleConnections.Add(resp);
+        if (attempt != CommitAttempt.Committed)
             return false;
-        // A type error on FILES or a day set would surface here (the fixed keys' types were checked at open).
-        await Task.WhenAll(setWrites).ConfigureAwait(false);
+        Interlocked.Add(ref countCommandsSent, commit.CountCommands);
+        Interlocked.Add(ref membersSent, counts.MemberCount);
         return true;
     }
 
@@ -272,6 +278,10 @@ public sealed class RedisCountSink : ICountSink
         }
     }
 
+    /// <summary>A failure of the store or of the way to it, reported as one line; anything else is a bug and propagates.</summary>
+    private static bool IsStoreFailure(Exception e) =>
+        e is RedisException or TimeoutException or IOException or SocketException or RespServerException or TransactionPartlyAppliedException;
+
     /// <summary>
     /// A failure that a later attempt may not meet: the connection is gone or being re-established, the answer did not
     /// come, or a restarted server is still loading its data. Refused credentials and command errors are not retried.
@@ -281,6 +291,9 @@ public sealed class RedisCountSink : ICountSink
         RedisConnectionException connectionFailure => connectionFailure.FailureType != ConnectionFailureType.AuthenticationFailure,
         RedisTimeoutException or TimeoutException => true,
         RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal),
+        RespServerException server => server.Message.Contains("LOADING", StringComparison.Ordinal),
+        // The commit's own connection: the socket failed, timed out or was closed by the server.
+        IOException or SocketException => true,
         _ => false,
     };
 
@@ -309,7 +322,10 @@ public sealed class RedisCountSink : ICountSink
             var other => other.ToString(),
         }) + (SocketErrorOf(e) is { } socket ? $" ({socket})" : ""),
         RedisTimeoutException or TimeoutException => "no answer in time",
-        RedisServerException => "the server is still loading its data",
+        RedisServerException or RespServerException => "the server is still loading its data",
+        IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock } } => "no answer in time",
+        IOException or SocketException when SocketErrorOf(e) is null => FirstLine(e.Message),
+        IOException or SocketException => SocketErrorOf(e)!,
         _ => FirstLine(e.Message),
     };
 
@@ -329,22 +345,12 @@ public sealed class RedisCountSink : ICountSink
         return end < 0 ? text : text[..end];
     }
 
-    /// <summary>The sink does not own the connection: the caller disposes it after the sink.</summary>
+    /// <summary>The sink does not own the store connection (the caller disposes it after the sink); its commit connections it does.</summary>
     public ValueTask DisposeAsync()
     {
+        while (idleConnections.TryTake(out var resp))
+            resp.Dispose();
         commitSlots.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private static RedisValue[] DayMembers(FileCounts counts)
-    {
-        // The filename day always goes in, even when no packet fell on it (reference §0.3).
-        var days = new List<RedisValue>(counts.Days.Count + 1) { counts.FileNameDay };
-        foreach (var day in counts.Days)
-        {
-            if (!days.Contains(day))
-                days.Add(day);
-        }
-        return days.ToArray();
     }
 }

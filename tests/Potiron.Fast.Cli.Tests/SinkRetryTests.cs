@@ -70,7 +70,7 @@ public sealed class SinkRetryTests(RedisServerFixture redis) : IClassFixture<Red
             {
                 var fields = line.Trim().Split(' ').Select(f => f.Split('=', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
                 var flags = fields.GetValueOrDefault("flags") ?? "";
-                if (fields.GetValueOrDefault("name") == "potiron-fast" && flags.Contains('x', StringComparison.Ordinal) && flags.Contains('b', StringComparison.Ordinal))
+                if (fields.GetValueOrDefault("name") == "potiron-fast-commit" && flags.Contains('x', StringComparison.Ordinal) && flags.Contains('b', StringComparison.Ordinal))
                     id = fields["id"];
             }
             return id is not null;

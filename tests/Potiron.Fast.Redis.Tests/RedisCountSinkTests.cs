@@ -130,7 +130,7 @@ public sealed class RedisCountSinkTests(RedisServerFixture redis) : IAsyncLifeti
         {
             var counts = SampleCounts.Large(50_000);
             var commit = Task.Run(async () => await sink.CommitAsync(counts, Token));
-            var id = await WaitForPausedTransactionAsync("potiron-fast");
+            var id = await WaitForPausedTransactionAsync("potiron-fast-commit");
             await redis.AdminServer.ExecuteAsync("CLIENT", "KILL", "ID", id);
             var failure = await Assert.ThrowsAsync<SinkConfigurationException>(async () => await commit);
             Assert.Contains("Lost the connection to Redis at unix socket", failure.Message, StringComparison.Ordinal);

@@ -1,0 +1,220 @@
+using System.Text;
+using Potiron.Fast.Aggregation;
+using Potiron.Fast.Redis.Resp;
+
+namespace Potiron.Fast.Redis;
+
+/// <summary>How one attempt to commit a file ended.</summary>
+internal enum CommitAttempt
+{
+    Committed,
+    /// <summary>The basename was in <c>FILES</c> already: nothing sent but the check.</summary>
+    AlreadyImported,
+    /// <summary>A watched key changed before EXEC (another process committed): nothing written, try again.</summary>
+    Aborted,
+}
+
+/// <summary>
+/// One file's commit as a single transaction streamed over a <see cref="RespConnection"/>, member by member from the
+/// count tables, in the memory of the connection's buffers whatever the number of members.
+/// </summary>
+/// <remarks>
+/// <para>The stream: <c>WATCH FILES k1 … kn</c>, <c>SISMEMBER FILES name</c> and <c>EXISTS k</c> for each count key
+/// (one round trip); then <c>MULTI</c>, <c>SADD FILES</c>, <c>SADD {sensor}_DAYS</c>, <c>SADD PROTOCOLS</c> (the original's
+/// order), the counts, <c>EXEC</c>. A key that did not exist gets its members by variadic <c>ZADD</c>
+/// (<see cref="ZaddChunk"/> a command; exact, since a member appears once in a group), an existing one by
+/// <c>ZINCRBY</c>. The keys are watched, so if another process creates one of them before our EXEC, the transaction does
+/// not run and is sent again (then with ZINCRBY for that key): never a ZADD that would overwrite a score.</para>
+/// <para>The replies (<c>+QUEUED</c> per command, then EXEC's array) are read on a thread of their own while the commands
+/// are written, so neither side's socket buffer can fill and stall the other.</para>
+/// <para>If anything fails before EXEC is written (the counts, the socket, the server), the caller drops the connection
+/// and the server discards the queued transaction: a file is written whole or not at all.</para>
+/// </remarks>
+internal sealed class StreamedCommit
+{
+    /// <summary>Members per variadic ZADD: large enough to amortise a command, small enough for the server's buffers.</summary>
+    public const int ZaddChunk = 512;
+
+    private static readonly byte[] ZincrbyName = Encoding.ASCII.GetBytes("$7\r\nZINCRBY\r\n");
+    private static readonly byte[] ZaddName = Encoding.ASCII.GetBytes("$4\r\nZADD\r\n");
+
+    private readonly RespConnection _connection;
+    private readonly FileCounts _counts;
+    private readonly bool _addNewKeys;
+    private readonly string[] _keys;
+
+    /// <param name="addNewKeys">Variadic ZADD into keys that do not exist yet; false sends ZINCRBY for every member.</param>
+    public StreamedCommit(RespConnection connection, FileCounts counts, bool addNewKeys)
+    {
+        _connection = connection;
+        _counts = counts;
+        _addNewKeys = addNewKeys;
+        _keys = counts.Groups.Select(g => PotironKeys.Counts(counts.Sensor, g)).ToArray();
+    }
+
+    /// <summary>Tests only: see <see cref="RedisCountSinkOptions.BetweenWatchAndMulti"/>.</summary>
+    public Action? BetweenWatchAndMulti { get; init; }
+
+    /// <summary>Commands sent for the counts of the last attempt (ZINCRBY and ZADD).</summary>
+    public long CountCommands { get; private set; }
+
+    public CommitAttempt Run()
+    {
+        var existing = Prepare();
+        if (existing is null)
+            return CommitAttempt.AlreadyImported;
+        BetweenWatchAndMulti?.Invoke();
+
+        var writer = _connection.Writer;
+        var dayMembers = DayMembers(_counts);
+        long commands = 2 + (_counts.Protocols.Count > 0 ? 1 : 0);
+        long countCommands = 0;
+        for (var g = 0; g < _keys.Length; g++)
+        {
+            var members = _counts.Groups[g].MemberCount;
+            countCommands += existing[g] ? members : (members + ZaddChunk - 1) / ZaddChunk;
+        }
+        commands += countCommands;
+
+        // MULTI's +OK, a +QUEUED per command, then EXEC's reply.
+        var replies = new TransactionReplies(_connection.Reader, commands);
+        replies.Start();
+        try
+        {
+            writer.Command(1);
+            writer.Bulk("MULTI"u8);
+            writer.Command(3);
+            writer.Bulk("SADD"u8);
+            writer.Bulk(PotironKeys.Files);
+            writer.Bulk(_counts.FileName);
+            writer.Command(2 + dayMembers.Count);
+            writer.Bulk("SADD"u8);
+            writer.Bulk(PotironKeys.SensorDays(_counts.Sensor));
+            foreach (var day in dayMembers)
+                writer.Bulk(day);
+            if (_counts.Protocols.Count > 0)
+            {
+                writer.Command(2 + _counts.Protocols.Count);
+                writer.Bulk("SADD"u8);
+                writer.Bulk(PotironKeys.Protocols);
+                foreach (var protocol in _counts.Protocols)
+                    writer.Bulk(protocol);
+            }
+            for (var g = 0; g < _keys.Length; g++)
+            {
+                var group = _counts.Groups[g];
+                var key = RespWriter.Encode(_keys[g]);
+                CountStream stream = existing[g] ? new IncrementStream(writer, key) : new AddStream(writer, key, group.MemberCount);
+                group.WriteMembers(stream);
+                if (stream.Written != group.MemberCount)
+                    throw new InvalidOperationException($"{_keys[g]}: {stream.Written} members written where {group.MemberCount} were announced; the transaction is not sent.");
+            }
+            writer.Command(1);
+            writer.Bulk("EXEC"u8);
+            writer.Flush();
+        }
+        catch
+        {
+            // The caller drops the connection: the reply thread's read fails and it ends.
+            replies.Abandon();
+            throw;
+        }
+        CountCommands = countCommands;
+        return replies.Wait() ? CommitAttempt.Committed : CommitAttempt.Aborted;
+    }
+
+    /// <summary>WATCH, the FILES check and EXISTS of every count key; null when the file is in FILES.</summary>
+    private bool[]? Prepare()
+    {
+        var writer = _connection.Writer;
+        var reader = _connection.Reader;
+        writer.Command(2 + _keys.Length);
+        writer.Bulk("WATCH"u8);
+        writer.Bulk(PotironKeys.Files);
+        foreach (var key in _keys)
+            writer.Bulk(key);
+        writer.Command(3);
+        writer.Bulk("SISMEMBER"u8);
+        writer.Bulk(PotironKeys.Files);
+        writer.Bulk(_counts.FileName);
+        if (_addNewKeys)
+        {
+            foreach (var key in _keys)
+            {
+                writer.Command(2);
+                writer.Bulk("EXISTS"u8);
+                writer.Bulk(key);
+            }
+        }
+        writer.Flush();
+
+        Expect(reader.Read(), "WATCH");
+        var imported = Expect(reader.Read(), "SISMEMBER").Integer == 1;
+        var existing = new bool[_keys.Length];
+        for (var i = 0; i < _keys.Length; i++)
+            existing[i] = !_addNewKeys || Expect(reader.Read(), "EXISTS").Integer != 0;
+        if (!imported)
+            return existing;
+        _connection.Call("UNWATCH");
+        return null;
+    }
+
+    private static RespReply Expect(RespReply reply, string command) =>
+        reply.IsError ? throw new RespServerException($"{command}: {reply.Text}") : reply;
+
+    internal static List<string> DayMembers(FileCounts counts)
+    {
+        // The filename day always goes in, even when no packet fell on it (reference §0.3).
+        var days = new List<string>(counts.Days.Count + 1) { counts.FileNameDay };
+        foreach (var day in counts.Days)
+        {
+            if (!days.Contains(day))
+                days.Add(day);
+        }
+        return days;
+    }
+
+    /// <summary>Writes a group's members as commands; counts them to check the announced number.</summary>
+    private abstract class CountStream(RespWriter writer, byte[] key) : IMemberWriter
+    {
+        protected RespWriter Writer { get; } = writer;
+        protected byte[] Key { get; } = key;
+        public long Written { get; protected set; }
+
+        public abstract void Write(ReadOnlySpan<byte> member, long count);
+    }
+
+    /// <summary><c>ZINCRBY key count member</c> per member: the key exists, its scores add up.</summary>
+    private sealed class IncrementStream(RespWriter writer, byte[] key) : CountStream(writer, key)
+    {
+        public override void Write(ReadOnlySpan<byte> member, long count)
+        {
+            Writer.Command(4);
+            Writer.Raw(ZincrbyName);
+            Writer.Raw(Key);
+            Writer.Bulk(count);
+            Writer.Bulk(member);
+            Written++;
+        }
+    }
+
+    /// <summary><c>ZADD key c1 m1 c2 m2 …</c>, <see cref="ZaddChunk"/> members a command: the key is new.</summary>
+    private sealed class AddStream(RespWriter writer, byte[] key, long members) : CountStream(writer, key)
+    {
+        public override void Write(ReadOnlySpan<byte> member, long count)
+        {
+            if (Written % ZaddChunk == 0)
+            {
+                var pairs = Math.Min(ZaddChunk, members - Written);
+                if (pairs <= 0)
+                    throw new InvalidOperationException("More members written than the group announced.");
+                Writer.Command(2 + 2 * (int)pairs);
+                Writer.Raw(ZaddName);
+                Writer.Raw(Key);
+            }
+            Writer.Bulk(count);
+            Writer.Bulk(member);
+            Written++;
+        }
+    }
+}
