@@ -14,10 +14,8 @@ namespace Potiron.Fast.Aggregation;
 /// </remarks>
 public sealed class CountGroup
 {
-    private readonly CountTables? _tables;
-    private readonly DayBucket? _bucket;
-    private readonly long _generation;
-    private IReadOnlyList<MemberCount>? _members;
+    private readonly Action<IMemberWriter>? _write;
+    private readonly IReadOnlyList<MemberCount>? _members;
 
     public CountGroup(string day, string? protocolName, PotironField field, IReadOnlyList<MemberCount> members)
     {
@@ -34,15 +32,13 @@ public sealed class CountGroup
         Total = total;
     }
 
-    internal CountGroup(string day, string? protocolName, PotironField field, CountTables tables, DayBucket bucket,
-        long generation, long memberCount, long total)
+    /// <summary>A group whose members <paramref name="write"/> produces on demand (the count tables, a merged spill).</summary>
+    internal CountGroup(string day, string? protocolName, PotironField field, long memberCount, long total, Action<IMemberWriter> write)
     {
         Day = day;
         ProtocolName = protocolName;
         Field = field;
-        _tables = tables;
-        _bucket = bucket;
-        _generation = generation;
+        _write = write;
         MemberCount = memberCount;
         Total = total;
     }
@@ -65,12 +61,10 @@ public sealed class CountGroup
     public void WriteMembers(IMemberWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        if (_tables is not null)
-        {
-            _tables.WriteMembers(_bucket!, Field, _generation, writer);
-            return;
-        }
-        WriteList(_members!, writer);
+        if (_write is not null)
+            _write(writer);
+        else
+            WriteList(_members!, writer);
     }
 
     /// <summary>The members as strings (one allocation per member: for tests and small groups).</summary>

@@ -23,7 +23,9 @@ public sealed partial class CountTables
     /// </summary>
     /// <remarks>
     /// No member text is made here: the groups write it from the counters when a sink asks (see <see cref="FileCounts"/>
-    /// for how long they stay valid). Counting members and totals is one pass over the counters.
+    /// for how long they stay valid). Counting members and totals is one pass over the counters. When the tables spilled,
+    /// the live counts are spilled too and the runs merged on disk; the groups then write from the merged run, in
+    /// (day, protocol, field) order.
     /// </remarks>
     public FileCounts ToFileCounts(string sensor, string fileName, string fileNameDay)
     {
@@ -41,24 +43,7 @@ public sealed partial class CountTables
         for (var i = 0; i < protocols.Length; i++)
             protocols[i] = ProtocolNames.Get(_protocolOrder[i]);
 
-        var generation = CurrentGeneration;
-        var groups = new List<CountGroup>(_buckets.Count * _selection.Counted.Count);
-        foreach (var bucket in _buckets)
-        {
-            var protocolName = CombinedKeys ? ProtocolNames.Get(bucket.ProtocolNumber) : null;
-            foreach (var field in _selection.Counted)
-            {
-                if (_spilled is not null && _spilled.TryGetValue((bucket.Day, bucket.ProtocolNumber, field), out var totals))
-                {
-                    groups.Add(new CountGroup(dayText[bucket.Day], protocolName, field, WithSpilled(totals, bucket, field)));
-                    continue;
-                }
-                var tally = new MemberTally();
-                WriteMembers(bucket, field, ref tally);
-                if (tally.Members > 0)
-                    groups.Add(new CountGroup(dayText[bucket.Day], protocolName, field, this, bucket, generation, tally.Members, tally.Total));
-            }
-        }
+        var groups = _runs is null ? LiveGroups(dayText) : SpilledGroups(dayText);
 
         return new FileCounts
         {
@@ -71,6 +56,27 @@ public sealed partial class CountTables
         };
     }
 
+    private List<CountGroup> LiveGroups(Dictionary<int, string> dayText)
+    {
+        var generation = CurrentGeneration;
+        var groups = new List<CountGroup>(_buckets.Count * _selection.Counted.Count);
+        foreach (var bucket in _buckets)
+        {
+            var protocolName = CombinedKeys ? ProtocolNames.Get(bucket.ProtocolNumber) : null;
+            foreach (var field in _selection.Counted)
+            {
+                var tally = new MemberTally();
+                WriteMembers(bucket, field, ref tally);
+                if (tally.Members > 0)
+                {
+                    groups.Add(new CountGroup(dayText[bucket.Day], protocolName, field, tally.Members, tally.Total,
+                        writer => WriteMembers(bucket, field, generation, writer)));
+                }
+            }
+        }
+        return groups;
+    }
+
     private long CurrentGeneration => _generation * 0x1_0000_0000_0000 ^ _packets;
 
     /// <summary>Writes one group's members, if the tables are still as the group saw them.</summary>
@@ -81,20 +87,6 @@ public sealed partial class CountTables
             throw new InvalidOperationException("These counts were cleared, merged or added to after the group was made; take the file's counts again.");
         var text = new MemberTextWriter(writer);
         WriteMembers(bucket, field, ref text);
-    }
-
-    private List<MemberCount> WithSpilled(Dictionary<string, long> spilled, DayBucket bucket, PotironField field)
-    {
-        var live = new MemberCollector(0);
-        var text = new MemberTextWriter(live);
-        WriteMembers(bucket, field, ref text);
-        var totals = new Dictionary<string, long>(spilled, StringComparer.Ordinal);
-        foreach (var member in live.Members)
-            totals[member.Member] = totals.GetValueOrDefault(member.Member) + member.Count;
-        var merged = new List<MemberCount>(totals.Count);
-        foreach (var (member, count) in totals)
-            merged.Add(new MemberCount(member, count));
-        return merged;
     }
 
     /// <summary>Visits the non-zero counts of one field of one bucket, as potiron's member values.</summary>

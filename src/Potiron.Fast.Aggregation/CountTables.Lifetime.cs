@@ -16,8 +16,10 @@ public sealed partial class CountTables
     /// </summary>
     public long RetainedBytesLimit { get; set; } = 64L << 20;
 
+    private readonly HashSet<int> _daysSeen = [];
+
     /// <summary>
-    /// Bytes held by these tables (live and pooled buckets, spilled totals), roughly: the arrays are exact, object
+    /// Bytes held by these tables (live and pooled buckets), roughly: the arrays are exact, object
     /// headers estimated. Walks the buckets: call it every few thousand packets, not per packet.
     /// </summary>
     public long ApproximateBytes
@@ -31,7 +33,7 @@ public sealed partial class CountTables
             foreach (var bucket in _bucketPool)
                 bytes += bucket.ApproximateBytes;
             bytes += (_slotsByDay.Count + _slotPool.Count) * (32L + 8L * (_protocolSlotMask + 1));
-            bytes += _spilledMembers * 96L;
+            bytes += 16L * _dayOrder.Count;
             return bytes;
         }
     }
@@ -39,22 +41,39 @@ public sealed partial class CountTables
     /// <summary>
     /// Forgets every count, day and protocol so that the tables serve the next file. Bucket storage (pages and hash
     /// tables up to 64 K slots) is zeroed and kept, up to <see cref="RetainedBytesLimit"/>, so that counting the
-    /// next file allocates little or nothing.
+    /// next file allocates little or nothing. Spilled runs are deleted.
     /// </summary>
     public void Clear()
     {
         _pendingCount = 0;
+        ReleaseBuckets();
+        _dayOrder.Clear();
+        _daysSeen.Clear();
+        _protocolOrder.Clear();
+        Array.Clear(_protocolSeen);
+        _packets = 0;
+        _packetsInCounters = 0;
+        _nextLimitCheck = FirstLimitCheck;
+        _runs?.Dispose();
+        _runs = null;
+        _generation++;
+    }
+
+    /// <summary>Zeroes the buckets and keeps what the limit allows for reuse; days and protocols seen stay.</summary>
+    private void ReleaseBuckets()
+    {
+        var limit = Math.Min(RetainedBytesLimit, _memoryBudget / 4);
         long retained = 0;
         foreach (var pooled in _bucketPool)
             retained += pooled.ApproximateBytes;
         foreach (var bucket in _buckets)
         {
-            if (retained >= RetainedBytesLimit)
+            if (retained >= limit)
                 break;
             bucket.ClearCounts(MaxRetainedTableCapacity);
             bucket.Packets = 0;
             var bytes = bucket.ApproximateBytes;
-            if (retained + bytes > RetainedBytesLimit)
+            if (retained + bytes > limit)
                 continue;
             _bucketPool.Push(bucket);
             retained += bytes;
@@ -69,16 +88,15 @@ public sealed partial class CountTables
             _slotPool.Push(slots);
         }
         _slotsByDay.Clear();
-        _dayOrder.Clear();
-        _protocolOrder.Clear();
-        Array.Clear(_protocolSeen);
         _currentDay = NoDay;
         _currentSlots = [];
-        _packets = 0;
-        _packetsInCounters = 0;
-        _spilled = null;
-        _spilledMembers = 0;
-        _generation++;
+    }
+
+    /// <summary>Adds a day to the first-seen order, once per file whatever the spills.</summary>
+    private void NoteDay(int day)
+    {
+        if (_daysSeen.Add(day))
+            _dayOrder.Add(day);
     }
 
     private DayBucket RentBucket() => _bucketPool.TryPop(out var bucket) ? bucket : new DayBucket(_layout);

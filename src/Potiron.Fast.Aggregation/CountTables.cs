@@ -14,8 +14,9 @@ namespace Potiron.Fast.Aggregation;
 /// Values follow the reference's §3.5 exactly. IPv4 packets use the first IPv4 header; with the IPv6 option an
 /// IPv6-only packet (no IPv4 header anywhere) uses its first IPv6 header: hop limit as <c>ipttl</c>, traffic class
 /// as <c>iptos</c>, payload length + 40 as <c>length</c>, the upper-layer protocol as <c>protocol</c>.
-/// <para>Counts are 32-bit. Before any could wrap (2^32 - 1 packets since the last flush) the tables move their
-/// counts into 64-bit totals held as member strings and go on, so very large files stay exact.</para>
+/// <para>Counts are 32-bit. Before any could wrap (2^32 - 1 packets since the last spill), and whenever the tables
+/// outgrow <see cref="MemoryBudget"/>, they spill their counts to a sorted run on disk and start again empty; the file's
+/// counts are then the merge of its runs (64-bit sums), so very large files stay exact in bounded memory.</para>
 /// <para>Not thread-safe: one instance per worker.</para>
 /// </remarks>
 public sealed partial class CountTables
@@ -44,6 +45,7 @@ public sealed partial class CountTables
 
     private long _packets;
     private long _packetsInCounters;   // bounds every 32-bit counter: spill before it passes _spillThreshold
+    private long _nextLimitCheck;      // _packetsInCounters at which CheckLimits runs next
 
     public CountTables(FieldSelection selection, bool combinedKeys = false, bool ipv6 = false)
         : this(selection, combinedKeys, ipv6, uint.MaxValue)
@@ -55,7 +57,7 @@ public sealed partial class CountTables
     {
     }
 
-    /// <param name="spillThreshold">Packets after which counts move to 64-bit totals (lowered by tests).</param>
+    /// <param name="spillThreshold">Packets after which counts are spilled before a 32-bit counter could wrap (lowered by tests).</param>
     internal CountTables(FieldSelection selection, bool combinedKeys, bool ipv6, long spillThreshold)
     {
         ArgumentNullException.ThrowIfNull(selection);
@@ -64,6 +66,7 @@ public sealed partial class CountTables
         _selection = selection;
         _layout = CountLayout.From(selection, combinedKeys, ipv6);
         _spillThreshold = spillThreshold;
+        _nextLimitCheck = spillThreshold;
         _countLength = _layout.Has(PotironField.Length);
         _countProtocol = _layout.Has(PotironField.Protocol);
         _countIpSource = _layout.Has(PotironField.IpSource);
@@ -216,8 +219,8 @@ public sealed partial class CountTables
             bucket.IcmpType.Increment(IcmpSlot(fields.IcmpType));
 
         _packets++;
-        if (++_packetsInCounters >= _spillThreshold)
-            Spill();
+        if (++_packetsInCounters >= _nextLimitCheck)
+            CheckLimits();
     }
 
     /// <summary>
@@ -245,7 +248,7 @@ public sealed partial class CountTables
         {
             slots = RentSlots();
             _slotsByDay.Add(day, slots);
-            _dayOrder.Add(day);
+            NoteDay(day);
         }
         _currentDay = day;
         _currentSlots = slots;
@@ -272,6 +275,12 @@ public sealed partial class CountTables
         }
         slots[protocol & _protocolSlotMask] = bucket;
         _buckets.Add(bucket);
+        // Many small buckets (a day or a protocol per packet) grow memory faster than packets: look sooner.
+        if (_memoryBudget != long.MaxValue && ++_bucketsSinceLimitCheck >= BucketsBetweenLimitChecks)
+        {
+            _bucketsSinceLimitCheck = 0;
+            _nextLimitCheck = Math.Min(_nextLimitCheck, _packetsInCounters + 1);
+        }
         return bucket;
     }
 

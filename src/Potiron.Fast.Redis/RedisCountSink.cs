@@ -291,7 +291,7 @@ public sealed class RedisCountSink : ICountSink
         RedisConnectionException connectionFailure => connectionFailure.FailureType != ConnectionFailureType.AuthenticationFailure,
         RedisTimeoutException or TimeoutException => true,
         RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal),
-        RespServerException server => server.Message.Contains("LOADING", StringComparison.Ordinal),
+        RespServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal),
         // The commit's own connection: the socket failed, timed out or was closed by the server.
         IOException or SocketException => true,
         _ => false,

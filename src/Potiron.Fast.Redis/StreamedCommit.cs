@@ -19,8 +19,8 @@ internal enum CommitAttempt
 /// count tables, in the memory of the connection's buffers whatever the number of members.
 /// </summary>
 /// <remarks>
-/// <para>The stream: <c>WATCH FILES k1 … kn</c>, <c>SISMEMBER FILES name</c> and <c>EXISTS k</c> for each count key
-/// (one round trip); then <c>MULTI</c>, <c>SADD FILES</c>, <c>SADD {sensor}_DAYS</c>, <c>SADD PROTOCOLS</c> (the original's
+/// <para>The stream: <c>WATCH FILES {sensor}_DAYS [PROTOCOLS] k1 … kn</c>, <c>SISMEMBER FILES name</c> and <c>TYPE</c>
+/// of each of those keys (one round trip; a key of the wrong type stops the commit before anything is written); then <c>MULTI</c>, <c>SADD FILES</c>, <c>SADD {sensor}_DAYS</c>, <c>SADD PROTOCOLS</c> (the original's
 /// order), the counts, <c>EXEC</c>. A key that did not exist gets its members by variadic <c>ZADD</c>
 /// (<see cref="ZaddChunk"/> a command; exact, since a member appears once in a group), an existing one by
 /// <c>ZINCRBY</c>. The keys are watched, so if another process creates one of them before our EXEC, the transaction does
@@ -123,44 +123,64 @@ internal sealed class StreamedCommit
         return replies.Wait() ? CommitAttempt.Committed : CommitAttempt.Aborted;
     }
 
-    /// <summary>WATCH, the FILES check and EXISTS of every count key; null when the file is in FILES.</summary>
+    /// <summary>
+    /// WATCH, the FILES check and TYPE of every key the transaction writes; null when the file is in FILES. A key of
+    /// another type would make its commands fail inside EXEC after the others were applied (Redis does not roll back):
+    /// that is refused here, before anything is written.
+    /// </summary>
     private bool[]? Prepare()
     {
         var writer = _connection.Writer;
         var reader = _connection.Reader;
-        writer.Command(2 + _keys.Length);
+        var sets = new List<string> { PotironKeys.SensorDays(_counts.Sensor) };
+        if (_counts.Protocols.Count > 0)
+            sets.Add(PotironKeys.Protocols);
+        writer.Command(2 + sets.Count + _keys.Length);
         writer.Bulk("WATCH"u8);
         writer.Bulk(PotironKeys.Files);
+        foreach (var key in sets)
+            writer.Bulk(key);
         foreach (var key in _keys)
             writer.Bulk(key);
         writer.Command(3);
         writer.Bulk("SISMEMBER"u8);
         writer.Bulk(PotironKeys.Files);
         writer.Bulk(_counts.FileName);
-        if (_addNewKeys)
+        foreach (var key in sets.Concat(_keys))
         {
-            foreach (var key in _keys)
-            {
-                writer.Command(2);
-                writer.Bulk("EXISTS"u8);
-                writer.Bulk(key);
-            }
+            writer.Command(2);
+            writer.Bulk("TYPE"u8);
+            writer.Bulk(key);
         }
         writer.Flush();
 
         Expect(reader.Read(), "WATCH");
         var imported = Expect(reader.Read(), "SISMEMBER").Integer == 1;
+        string? wrongType = null;
+        foreach (var key in sets)
+        {
+            var type = Expect(reader.Read(), "TYPE").Text;
+            if (type is not ("none" or "set"))
+                wrongType ??= $"{key} holds a {type}, not a set";
+        }
         var existing = new bool[_keys.Length];
         for (var i = 0; i < _keys.Length; i++)
-            existing[i] = !_addNewKeys || Expect(reader.Read(), "EXISTS").Integer != 0;
-        if (!imported)
+        {
+            var type = Expect(reader.Read(), "TYPE").Text;
+            if (type is not ("none" or "zset"))
+                wrongType ??= $"{_keys[i]} holds a {type}, not a sorted set";
+            existing[i] = !_addNewKeys || type != "none";
+        }
+        if (!imported && wrongType is null)
             return existing;
         _connection.Call("UNWATCH");
+        if (wrongType is not null)
+            throw new SinkConfigurationException($"{wrongType}: this database was written by something else; {_counts.FileName} is not committed (nothing of it written).");
         return null;
     }
 
     private static RespReply Expect(RespReply reply, string command) =>
-        reply.IsError ? throw new RespServerException($"{command}: {reply.Text}") : reply;
+        reply.IsError ? throw new RespServerException(reply.Text!) : reply;
 
     internal static List<string> DayMembers(FileCounts counts)
     {

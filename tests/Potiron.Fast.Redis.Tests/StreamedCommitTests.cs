@@ -77,6 +77,22 @@ public sealed class StreamedCommitTests(RedisServerFixture redis) : IAsyncLifeti
         Assert.Equal([counts.FileName], (await redis.Database.SetMembersAsync("FILES")).Select(m => m.ToString()));
     }
 
+    [Theory]
+    [InlineData(Key, "a string where a sorted set belongs")]
+    [InlineData("test-big-1_DAYS", "a string where a set belongs")]
+    public async Task A_key_of_another_type_stops_the_commit_before_anything_is_written(string key, string why)
+    {
+        await using var sink = new RedisCountSink(connection);
+        await sink.OpenAsync(new RunParameters(), Token);
+        await redis.Database.StringSetAsync(key, why);
+        var before = (await CanonicalDump.ReadAsync(redis.Multiplexer)).Render();
+
+        var failure = await Assert.ThrowsAsync<SinkConfigurationException>(async () => await sink.CommitAsync(SampleCounts.Large(1_000), Token));
+
+        Assert.Equal($"{key} holds a string, not a {(key == Key ? "sorted set" : "set")}: this database was written by something else; test-big-1-20240101000000.pcap is not committed (nothing of it written).", failure.Message);
+        Assert.Equal(before, (await CanonicalDump.ReadAsync(redis.Multiplexer)).Render());
+    }
+
     [Fact]
     public async Task A_file_imported_by_another_process_before_exec_is_not_written()
     {

@@ -162,6 +162,29 @@ internal struct SparseCounter<TKey, THasher>
         _defaultKeyCount = 0;
     }
 
+    /// <summary>
+    /// Moves the occupied slots to the front and sorts them by key (<see cref="Keys"/> and <see cref="Counts"/> then
+    /// hold them in their first slots); returns how many. The table is no longer a hash table: only
+    /// <see cref="Clear"/> may follow. This lets a spill write sorted members without memory of its own.
+    /// </summary>
+    public int SortForSpill(IComparer<TKey>? comparer)
+    {
+        var used = 0;
+        for (var i = 0; i < _keys.Length; i++)
+        {
+            if (_counts[i] == 0)
+                continue;
+            _keys[used] = _keys[i];
+            _counts[used] = _counts[i];
+            used++;
+        }
+        _keys.AsSpan(used).Clear();
+        _counts.AsSpan(used).Clear();
+        Array.Sort(_keys, _counts, 0, used, comparer);
+        _used = used;   // Clear must zero what is left
+        return used;
+    }
+
     public readonly long ApproximateBytes =>
         _keys is null ? 0 : 48 + (long)_keys.Length * (Unsafe.SizeOf<TKey>() + sizeof(uint));
 
