@@ -94,7 +94,7 @@ public static class CaptureInputs
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"Cannot read {CaptureInput.Printable(argument)}: {e.Message}";
+            return $"Cannot read {CaptureInput.Printable(argument)}: {CaptureInput.Printable(e.Message)}";
         }
         return FindByBytes(argument) is { Count: > 0 } ? null : $"The filename {CaptureInput.Printable(argument)} was not found";
     }
@@ -114,9 +114,7 @@ public static class CaptureInputs
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                problems.Add(folder.Contains('\uFFFD', StringComparison.Ordinal) && !Directory.Exists(folder)
-                    ? $"The folder {CaptureInput.Printable(folder)} is not walked: its name is not valid UTF-8; rename it or give the files in it."
-                    : $"Cannot read the folder {CaptureInput.Printable(folder)}: {e.Message}");
+                problems.Add($"Cannot read the folder {CaptureInput.Printable(folder)}: {CaptureInput.Printable(e.Message)}");
                 continue;
             }
 

@@ -104,10 +104,9 @@ internal static class IngestCommand
             string[] inputs = [.. parse.GetValue(input) ?? [], .. parse.GetValue(afterDoubleDash) ?? []];
             // Nothing at all to read (every input missing or unreadable) is a usage error, found before the store
             // is opened or created; when some inputs can be read, the others are reported per input and the run goes on.
-            var inputProblems = inputs.Select(CaptureInputs.Probe).ToList();
-            if (inputProblems.All(problem => problem is not null))
+            if (inputs.All(i => CaptureInputs.Probe(i) is not null))
             {
-                foreach (var problem in inputProblems.Distinct())
+                foreach (var problem in inputs.Select(CaptureInputs.Probe).Distinct())
                     Console.Error.WriteLine($"potiron: {problem}");
                 return ExitCodes.Usage;
             }
