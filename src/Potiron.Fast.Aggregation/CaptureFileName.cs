@@ -12,6 +12,8 @@ namespace Potiron.Fast.Aggregation;
 /// the first <c>.</c>, first 8 characters; <c>my_capture.cap</c> gives <c>my_captu</c>), because it is what the
 /// original writes into <c>_DAYS</c> and a re-import must not add a second, different day for the same file.
 /// A sensor override (<c>--sensor NAME</c>) replaces the derived sensor for every file and silences the warning.
+/// A sensor that breaks <see cref="SensorName"/>'s rule (<c>:</c>, a control character, empty) is not used:
+/// <see cref="Problem"/> says why, and the file is not read.
 /// </remarks>
 public sealed record CaptureFileName(string FileName, string Sensor, string FileNameDay, string? Warning)
 {
@@ -21,6 +23,9 @@ public sealed record CaptureFileName(string FileName, string Sensor, string File
 
     /// <summary>True when the name has potiron's four-part form and the sensor was derived as the original does.</summary>
     public bool HasPotironForm { get; init; }
+
+    /// <summary>Why the sensor cannot be used (the file must not be counted), or null.</summary>
+    public string? Problem { get; init; }
 
     /// <summary>Derives the names for one input path; <paramref name="sensorOverride"/> (when not null) is the sensor for every file.</summary>
     public static CaptureFileName FromPath(string path, string? sensorOverride = null)
@@ -32,16 +37,28 @@ public sealed record CaptureFileName(string FileName, string Sensor, string File
         var day = FileNameDayOf(parts[^1]);
 
         if (sensorOverride is not null)
-            return new CaptureFileName(fileName, sensorOverride, day, null) { HasPotironForm = hasPotironForm };
+            return new CaptureFileName(fileName, sensorOverride, day, null) { HasPotironForm = hasPotironForm, Problem = ProblemOf(sensorOverride, null) };
         if (hasPotironForm)
-            return new CaptureFileName(fileName, $"{parts[0]}-{parts[1]}-{parts[2]}", day, null) { HasPotironForm = true };
+        {
+            var sensor = $"{parts[0]}-{parts[1]}-{parts[2]}";
+            return new CaptureFileName(fileName, sensor, day, null) { HasPotironForm = true, Problem = ProblemOf(sensor, path) };
+        }
 
         var stem = StripCaptureExtensions(fileName);
         var warning =
-            $"Cannot derive sensor name from {path}: the name does not split into 4 parts on '-' " +
-            $"(prefix-sensor-instance-date.cap); using sensor '{stem}' (the original used 'None'). " +
+            $"Cannot derive sensor name from {PrintableText.Of(path)}: the name does not split into 4 parts on '-' " +
+            $"(prefix-sensor-instance-date.cap); using sensor '{PrintableText.Of(stem)}' (the original used 'None'). " +
             "Use --sensor NAME to choose one.";
-        return new CaptureFileName(fileName, stem, day, warning);
+        return new CaptureFileName(fileName, stem, day, warning) { Problem = ProblemOf(stem, path) };
+    }
+
+    private static string? ProblemOf(string sensor, string? path)
+    {
+        if (SensorName.TryValidate(sensor, out var error))
+            return null;
+        return path is null
+            ? $"not read: {error}."
+            : $"not read: {error} (derived from the file name); rename the file or give --sensor NAME.";
     }
 
     /// <summary>

@@ -58,13 +58,13 @@ public sealed class DayCalendar
     public TimeZoneInfo Zone { get; }
 
     /// <summary>
-    /// Builds a calendar for a <c>--tz</c> value: null or empty or <c>UTC</c> → UTC; <c>local</c> → the process's zone
+    /// Builds a calendar for a <c>--tz</c> value: null or <c>UTC</c> → UTC (an empty name is refused, as a typo); <c>local</c> → the process's zone
     /// (the TZ environment variable, like the original); otherwise an IANA id such as <c>Europe/Brussels</c>.
     /// </summary>
     public static bool TryCreate(string? zoneName, out DayCalendar calendar, out string? error)
     {
         error = null;
-        if (string.IsNullOrEmpty(zoneName) || string.Equals(zoneName, "UTC", StringComparison.OrdinalIgnoreCase))
+        if (zoneName is null || string.Equals(zoneName, "UTC", StringComparison.OrdinalIgnoreCase))
         {
             calendar = new DayCalendar(TimeZoneInfo.Utc);
             return true;
@@ -80,7 +80,7 @@ public sealed class DayCalendar
             return true;
         }
         calendar = new DayCalendar(TimeZoneInfo.Utc);
-        error = $"Unknown time zone '{zoneName}': use UTC, local, or an IANA name such as Europe/Brussels.";
+        error = $"Unknown time zone '{PrintableText.Of(zoneName)}': use UTC, local, or an IANA name such as Europe/Brussels.";
         return false;
     }
 

@@ -65,12 +65,24 @@ public sealed class CaptureFileReader : IDisposable
     public static CaptureFileReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        return Open(path, () => OpenFile(path));
+    }
+
+    // No FileStream buffer: we read in large blocks into our own buffer already.
+    internal static FileStream OpenFile(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+
+    /// <summary>
+    /// Opens the file that <paramref name="open"/> opens, named <paramref name="path"/> in messages (a name with its
+    /// control characters escaped, or a name that is not valid UTF-8, opened by its bytes).
+    /// </summary>
+    internal static CaptureFileReader Open(string path, Func<Stream> open)
+    {
         var reader = new CaptureFileReader(path);
         Stream file;
         try
         {
-            // No FileStream buffer: we read in large blocks into our own buffer already.
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+            file = open();
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Potiron.Fast.Aggregation;
+using Potiron.Fast.Capture;
 using Potiron.Fast.Ingest;
 using Potiron.Fast.Redis;
 
@@ -15,10 +16,15 @@ internal static class IngestCommand
         var input = new Option<string[]>("--input", "-i")
         {
             Description = "Capture files, folders (walked recursively) or - for standard input.",
-            Required = true,
             AllowMultipleArgumentsPerToken = true,
             Arity = ArgumentArity.OneOrMore,
         }.RefuseOptionLikeValues();
+        // After "--", every token is an input, a name that begins with '-' too (the shell's convention).
+        var afterDoubleDash = new Argument<string[]>("inputs")
+        {
+            Description = "More inputs, given after --: names that begin with '-'.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var store = new StoreOptions();
         var quiet = new Option<bool>("--console", "-c") { Description = "Turn console logging off (the original's -c): no progress, no per-file lines." };
         var fieldFilter = new Option<string[]>("--fieldfilter", "-ff")
@@ -54,8 +60,14 @@ internal static class IngestCommand
         var command = new Command(Name, "Read captures, count potiron's fields per sensor and day, and store the counts (potiron's standard format).")
         {
             input, quiet, fieldFilter, combined, tsharkFilter, outputDir, enableJson, isn, layer2, tz, sensor, ipv6, jobs, sink, json, stdinName, retryFor,
+            afterDoubleDash,
         };
         store.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(input) is null && result.GetResult(afterDoubleDash) is not { Tokens.Count: > 0 })
+                result.AddError("Option '--input' is required.");
+        });
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,6 +83,8 @@ internal static class IngestCommand
                 if (given)
                     return Fail($"{name} is not supported yet by this version of Potiron.Fast.");
             }
+            if (StrayArgument(parse, afterDoubleDash) is { } stray)
+                return Fail($"Unrecognized command or argument '{stray}' (inputs are given with -i, or after --).");
             if (!FieldSelection.TryCreate(parse.GetValue(fieldFilter), out var selection, out var fieldError))
                 return Fail(fieldError!);
             if (!DayCalendar.TryCreate(parse.GetValue(tz), out var calendar, out var tzError))
@@ -81,20 +95,35 @@ internal static class IngestCommand
             var retrySeconds = parse.GetValue(retryFor);
             if (!(retrySeconds is >= 0 and <= 86400))
                 return Fail("--retry-for must be a number of seconds from 0 to 86400.");
+            var sensorName = parse.GetValue(sensor);
+            if (sensorName is not null && !SensorName.TryValidate(sensorName, out var sensorError))
+                return Fail($"--sensor: {sensorError}.");
+            var standardInputName = parse.GetValue(stdinName)!;
+            if (standardInputName.Length == 0 || standardInputName.Contains('/', StringComparison.Ordinal))
+                return Fail("--stdin-name must be a file name: not empty, without '/'.");
+            string[] inputs = [.. parse.GetValue(input) ?? [], .. parse.GetValue(afterDoubleDash) ?? []];
+            // Nothing at all to read (every input missing or unreadable) is a usage error, found before the store
+            // is opened or created; when some inputs can be read, the others are reported per input and the run goes on.
+            if (inputs.All(i => CaptureInputs.Probe(i) is not null))
+            {
+                foreach (var problem in inputs.Select(CaptureInputs.Probe).Distinct())
+                    Console.Error.WriteLine($"potiron: {problem}");
+                return ExitCodes.Usage;
+            }
 
             var options = new IngestOptions
             {
-                Inputs = parse.GetValue(input)!,
+                Inputs = inputs,
                 Parameters = new RunParameters
                 {
                     Fields = selection,
                     CombinedKeys = parse.GetValue(combined),
                     Ipv6 = parse.GetValue(ipv6),
                 },
-                Sensor = parse.GetValue(sensor),
+                Sensor = sensorName,
                 Calendar = calendar,
                 Workers = workers,
-                StandardInputName = parse.GetValue(stdinName)!,
+                StandardInputName = standardInputName,
             };
             var console = new ConsoleReporter(quiet: parse.GetValue(quiet));
             using var stop = GracefulStop.Register(cancellationToken);
@@ -150,6 +179,23 @@ internal static class IngestCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// A value of the "inputs" argument that came before "--": System.CommandLine gives the argument every token left
+    /// over, but only those after "--" are inputs; a stray word elsewhere stays the error it was.
+    /// </summary>
+    private static string? StrayArgument(ParseResult parse, Argument<string[]> afterDoubleDash)
+    {
+        var values = parse.GetValue(afterDoubleDash) ?? [];
+        var doubleDash = -1;
+        for (var i = 0; i < parse.Tokens.Count && doubleDash < 0; i++)
+        {
+            if (parse.Tokens[i].Type == System.CommandLine.Parsing.TokenType.DoubleDash)
+                doubleDash = i;
+        }
+        var afterCount = doubleDash < 0 ? 0 : parse.Tokens.Count - doubleDash - 1;
+        return values.Length > afterCount ? values[0] : null;
     }
 
     private static int Fail(string message)

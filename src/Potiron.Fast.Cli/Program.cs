@@ -12,8 +12,9 @@ var root = new RootCommand("Potiron.Fast: decode network captures and count poti
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
+    // One line per error: System.CommandLine lists the allowed values of an option on lines of their own.
     foreach (var error in parse.Errors)
-        Console.Error.WriteLine($"potiron: {error.Message}");
+        Console.Error.WriteLine($"potiron: {string.Join(' ', error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
     Console.Error.WriteLine("Try 'potiron --help'.");
     return ExitCodes.Usage;
 }

@@ -146,6 +146,15 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
         var name = NameOf(input);
         if (token.IsCancellationRequested)
             return NotStarted(input);
+        if (name.Problem is not null)
+        {
+            // A sensor that would break the key layout (':', a control character): the file fails, the others go on.
+            return new FileResult
+            {
+                Path = input.DisplayName, FileName = name.FileName, Sensor = name.Sensor,
+                Outcome = FileOutcome.Failed, Notes = [name.Problem],
+            };
+        }
         try
         {
             if (await sink.IsImportedAsync(name.FileName, token).ConfigureAwait(false))

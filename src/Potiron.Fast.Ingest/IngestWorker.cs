@@ -82,10 +82,7 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
         return new ReadSummary(packets, Counted, reader.CompressedBytesRead, reader.Problem, reader.Warnings.ToArray());
     }
 
-    public static CaptureFileReader Open(CaptureInput input) =>
-        input.IsStandardInput
-            ? CaptureFileReader.Open(Console.OpenStandardInput(), input.DisplayName)
-            : CaptureFileReader.Open(input.Path);
+    public static CaptureFileReader Open(CaptureInput input) => input.OpenReader();
 }
 
 /// <summary>What reading one file gave.</summary>

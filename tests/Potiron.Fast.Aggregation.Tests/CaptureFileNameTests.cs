@@ -50,6 +50,48 @@ public sealed class CaptureFileNameTests
         Assert.Null(name.Warning);
     }
 
+    [Theory]
+    [InlineData("/in/pre:fix-sensor-0-20240314000000.cap", "the sensor name 'pre:fix-sensor-0' holds ':'")]
+    [InlineData("/in/honeypot-new\nline-0-20240314000000.cap", "the sensor name 'honeypot-new\\x0aline-0' holds a control character")]
+    [InlineData("/in/tab\there.cap", "the sensor name 'tab\\x09here' holds a control character")]
+    [InlineData("/in/a:b.cap", "the sensor name 'a:b' holds ':'")]
+    public void Sensor_that_breaks_the_key_layout_is_a_problem_naming_the_rule(string path, string reason)
+    {
+        var name = CaptureFileName.FromPath(path);
+        Assert.Equal($"not read: {reason}", name.Problem?[..(reason.Length + 10)]);
+        Assert.EndsWith("(derived from the file name); rename the file or give --sensor NAME.", name.Problem, StringComparison.Ordinal);
+        Assert.Null(CaptureFileName.FromPath(path, "renamed").Problem);
+    }
+
+    [Theory]
+    [InlineData("honeypot-with space-0-20240314000000.cap", "honeypot-with space-0")]
+    [InlineData("honeypot-$(touch x)`y`'\"-0-20240314000000.cap", "honeypot-$(touch x)`y`'\"-0")]
+    [InlineData("honeypot-glob*?[x]_DAYS-0-20240314000000.cap", "honeypot-glob*?[x]_DAYS-0")]
+    [InlineData("honeypot-bytes\\xff\\xfe-0-20240314000000.cap", "honeypot-bytes\\xff\\xfe-0")]
+    [InlineData("honeypot-colon-0-20240314T00:00:00.cap", "honeypot-colon-0")]
+    [InlineData("honeypot-nl-0-20240314\n.cap", "honeypot-nl-0")]
+    public void Shell_characters_and_escaped_bytes_are_kept_in_the_sensor(string path, string sensor)
+    {
+        var name = CaptureFileName.FromPath(path);
+        Assert.Equal(sensor, name.Sensor);
+        Assert.Null(name.Problem);
+    }
+
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("a:b", false)]
+    [InlineData("a\u0085b", false)]
+    [InlineData("a\u007fb", false)]
+    [InlineData("a b", true)]
+    [InlineData("ünïcødé", true)]
+    [InlineData("-x-sensor-0", true)]
+    public void Sensor_rule(string sensor, bool valid)
+    {
+        Assert.Equal(valid, SensorName.TryValidate(sensor, out var error));
+        Assert.Equal(valid, error is null);
+        Assert.Equal(valid, CaptureFileName.FromPath("p-s-i-20240101.cap", sensor).Problem is null);
+    }
+
     [Fact]
     public void Flush_takes_the_names_from_the_capture_file_name()
     {

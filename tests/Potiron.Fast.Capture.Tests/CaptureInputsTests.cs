@@ -1,3 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Potiron.Fast.TestSupport;
+
 namespace Potiron.Fast.Capture.Tests;
 
 public sealed class CaptureInputsTests : IDisposable
@@ -83,4 +87,79 @@ public sealed class CaptureInputsTests : IDisposable
         Assert.Equal([$"The filename {missing} was not found"], errors);
         Assert.Equal([pcap], inputs.Select(i => i.Path));
     }
+
+    [Fact]
+    public void Names_that_are_not_utf8_are_found_by_walk_and_by_argument_and_read_by_their_bytes()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "names that are not UTF-8 are a Linux matter");
+        var capture = new PcapBuilder().Add(0, 0, new byte[60]).ToArray();
+        var raw = new List<byte[]>();
+        foreach (byte[] invalid in (byte[][])[[0xff], [0xfe]])
+        {
+            var plain = Path.Combine(_root, "plain.cap");
+            File.WriteAllBytes(plain, capture);
+            raw.Add([.. Encoding.UTF8.GetBytes(_root + "/a"), .. invalid, .. "b.cap"u8]);
+            RawNames.Rename(plain, raw[^1]);
+        }
+        try
+        {
+            ReadsBothByTheirBytes();
+        }
+        finally
+        {
+            // Directory.Delete cannot name them.
+            raw.ForEach(RawNames.Delete);
+        }
+    }
+
+    private void ReadsBothByTheirBytes()
+    {
+
+        var walked = CaptureInputs.Expand([_root], out var walkErrors);
+        // .NET receives such a name on the command line as "a\uFFFDb.cap": both files answer to it.
+        var given = CaptureInputs.Expand([Path.Combine(_root, "a\uFFFDb.cap")], out var givenErrors);
+
+        Assert.Empty(walkErrors);
+        Assert.Empty(givenErrors);
+        string[] texts = [Path.Combine(_root, "a\\xfeb.cap"), Path.Combine(_root, "a\\xffb.cap")];
+        Assert.Equal(texts, walked.Select(i => i.Path));
+        Assert.Equal(texts, given.Select(i => i.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(["a\\xfeb.cap", "a\\xffb.cap"], walked.Select(i => i.BaseName));
+        foreach (var input in walked)
+        {
+            using var reader = input.OpenReader();
+            Assert.True(reader.TryRead(out _), reader.Problem?.ToString());
+            Assert.Null(reader.Problem);
+        }
+    }
+
+    [Fact]
+    public void Control_characters_in_a_path_are_escaped_in_its_display_name_only()
+    {
+        string path = Touch("new\nline.cap");
+
+        var input = Assert.Single(CaptureInputs.Expand([_root], out _));
+
+        Assert.Equal(path, input.Path);
+        Assert.Equal("new\nline.cap", input.BaseName);
+        Assert.Equal(Path.Combine(_root, "new\\x0aline.cap"), input.DisplayName);
+    }
+}
+
+/// <summary>Makes names that are not valid UTF-8 (.NET's file APIs cannot).</summary>
+internal static partial class RawNames
+{
+    public static void Rename(string from, byte[] to)
+    {
+        if (rename([.. Encoding.UTF8.GetBytes(from), 0], [.. to, 0]) != 0)
+            throw new IOException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
+    }
+
+    public static void Delete(byte[] path) => _ = unlink([.. path, 0]);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int rename(byte[] from, byte[] to);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int unlink(byte[] path);
 }
