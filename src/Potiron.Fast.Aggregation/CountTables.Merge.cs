@@ -29,7 +29,16 @@ public sealed partial class CountTables
         _packetsInCounters += other._packetsInCounters;
 
         if (other._runs is { Count: > 0 })
-            SpillRuns.CopyFrom(other._runs);
+        {
+            try
+            {
+                SpillRuns.CopyFrom(other._runs);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SpillFailedException($"cannot copy spilled counts within {SpillDirectory ?? Path.GetTempPath()}: {e.Message}", e);
+            }
+        }
         CheckLimits();
     }
 }

@@ -54,14 +54,19 @@ public sealed partial class CountTables
     /// <summary>Writes every count to a new sorted run and empties the tables (days and protocols seen stay).</summary>
     private void Spill()
     {
-        using (var run = SpillRuns.NewRun())
+        try
         {
+            using var run = SpillRuns.NewRun();
             var fields = _selection.Counted.Order().ToArray();
             foreach (var bucket in _buckets.OrderBy(b => b.Day).ThenBy(b => b.ProtocolNumber))
             {
                 foreach (var field in fields)
                     SpillGroup(bucket, field, run);
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpillFailedException($"cannot spill counts to {SpillDirectory ?? Path.GetTempPath()} (over the memory budget): {e.Message}", e);
         }
         ReleaseBuckets();
         _packetsInCounters = 0;
@@ -188,7 +193,16 @@ public sealed partial class CountTables
     private List<CountGroup> SpilledGroups(Dictionary<int, string> dayText)
     {
         Spill();
-        var (path, merged) = SpillRuns.MergeAll();
+        string path;
+        List<MergedGroup> merged;
+        try
+        {
+            (path, merged) = SpillRuns.MergeAll();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpillFailedException($"cannot merge the counts spilled to {SpillDirectory ?? Path.GetTempPath()}: {e.Message}", e);
+        }
         var generation = CurrentGeneration;
         var groups = new List<CountGroup>(merged.Count);
         foreach (var group in merged)
@@ -223,3 +237,6 @@ public sealed partial class CountTables
         }
     }
 }
+
+/// <summary>The tables could not write or merge their spilled runs (disk full, folder not writable); the file fails.</summary>
+public sealed class SpillFailedException(string message, Exception inner) : IOException(message, inner);

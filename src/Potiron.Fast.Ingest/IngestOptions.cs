@@ -14,6 +14,13 @@ public sealed record IngestOptions
     public DayCalendar Calendar { get; init; } = new();
     /// <summary>How many files are read at once; each worker has its own decoder and tables.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Bytes that the run's count tables may hold together (shared evenly by the workers' tables); past their share they
+    /// spill sorted runs to <see cref="SpillDirectory"/> and merge them at the file's end. Null: no bound.
+    /// </summary>
+    public long? MemoryBudget { get; init; }
+    /// <summary>Where spilled runs go (null: the system's temporary folder).</summary>
+    public string? SpillDirectory { get; init; }
     /// <summary>Name under which standard input is recorded (its basename in <c>FILES</c>).</summary>
     public string StandardInputName { get; init; } = "stdin";
 }

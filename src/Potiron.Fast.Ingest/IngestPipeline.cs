@@ -195,6 +195,15 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
                 Outcome = FileOutcome.Cancelled, Notes = ["stopped while reading: nothing of it written, a re-run imports it"],
             };
         }
+        catch (SpillFailedException e)
+        {
+            worker.Tables.Clear();
+            return new FileResult
+            {
+                Path = input.DisplayName, FileName = name.FileName, Sensor = name.Sensor,
+                Outcome = FileOutcome.Failed, Notes = [$"not committed: {e.Message}"],
+            };
+        }
         var notes = new List<string>();
         if (name.Warning is not null)
             notes.Add(name.Warning);
@@ -211,10 +220,12 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
             };
         }
 
-        var counts = worker.Tables.ToFileCounts(name);
+        var spills = worker.Tables.SpillCount;
+        FileCounts counts;
         bool committed;
         try
         {
+            counts = worker.Tables.ToFileCounts(name);
             // The read is done: the file is committed even when the run is being cancelled meanwhile. A commit is all or
             // nothing, so finishing it costs one transaction and spares a re-read.
             committed = await sink.CommitAsync(counts, CancellationToken.None).ConfigureAwait(false);
@@ -229,6 +240,14 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
                 Bytes = read.Bytes, Packets = read.Packets, PacketsCounted = read.Counted,
             };
         }
+        finally
+        {
+            // Spilled runs are deleted as soon as the file is done with, not at the worker's next file.
+            if (worker.Tables.SpillCount > 0)
+                worker.Tables.Clear();
+        }
+        if (spills > 0)
+            notes.Add($"over its share of the memory budget: counted in {spills + 1} sorted runs on disk, merged for the commit");
         if (!committed)
             return Skipped(input, name, $"Filename {input.DisplayName} was imported meanwhile ... skip ...");
         return new FileResult

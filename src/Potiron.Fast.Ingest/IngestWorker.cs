@@ -18,7 +18,13 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
     private PacketFields _fields;
 
     public PacketDecoder Decoder { get; } = new() { DeferFragments = deferFragments };
-    public CountTables Tables { get; } = new(options.Parameters);
+    public CountTables Tables { get; } = new(options.Parameters)
+    {
+        // Each file is read by one worker or split over Workers lanes plus the in-order fragment lane: at most
+        // Workers + 1 tables are alive at once.
+        MemoryBudget = options.MemoryBudget is { } budget ? Math.Max(1, budget / (Math.Max(1, options.Workers) + 1)) : long.MaxValue,
+        SpillDirectory = options.SpillDirectory,
+    };
     public DayCalendar Calendar { get; } = options.Calendar.CreateWorkerCopy();
     public long PacketsWithoutTimestamp { get; private set; }
     public long PacketsOutOfCalendar { get; private set; }

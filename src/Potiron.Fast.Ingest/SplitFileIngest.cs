@@ -19,6 +19,7 @@ internal sealed class SplitFileIngest
     private readonly Lock _stageLock = new();
     private readonly Dictionary<long, RecordBatch> _ready = [];
     private long _nextInOrder;
+    private Exception? _failure;
 
     private readonly int _batchBytes;
     private readonly int _batchRecords;
@@ -46,6 +47,7 @@ internal sealed class SplitFileIngest
             worker.StartFile();
         _ready.Clear();
         _nextInOrder = 0;
+        _failure = null;
 
         using var queue = new BlockingCollection<RecordBatch>(boundedCapacity: _lanes.Length * 2);
         var lanes = _lanes.Select(lane => Task.Factory.StartNew(() => RunLane(lane, queue), TaskCreationOptions.LongRunning)).ToArray();
@@ -92,11 +94,17 @@ internal sealed class SplitFileIngest
             Task.WaitAll(lanes);
             reader?.Dispose();
         }
+        if (_failure is { } failure)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
 
         var merged = _lanes[0].Tables;
-        foreach (var lane in _lanes.Skip(1))
+        foreach (var lane in _lanes.Skip(1).Append(_fragmentLane))
+        {
             merged.MergeFrom(lane.Tables);
-        merged.MergeFrom(_fragmentLane.Tables);
+            // Its runs were copied: free the disk now rather than at the next file.
+            if (lane.Tables.SpillCount > 0)
+                lane.Tables.Clear();
+        }
         var counted = _lanes.Sum(l => l.Counted) + _fragmentLane.Counted;
         return new ReadSummary(packets, counted, reader.CompressedBytesRead, reader.Problem, reader.Warnings.ToArray());
     }
@@ -113,11 +121,23 @@ internal sealed class SplitFileIngest
     {
         foreach (var batch in queue.GetConsumingEnumerable())
         {
-            for (var i = 0; i < batch.Count; i++)
+            // After a failure (the tables could not spill) the lanes still drain the queue, so the reader never blocks on
+            // a full queue; Read throws the failure once everything has stopped.
+            if (Volatile.Read(ref _failure) is null)
             {
-                ref readonly var entry = ref batch[i];
-                if (!lane.Process(entry.LinkType, batch.Data(entry), entry.Seconds, entry.HasTimestamp))
-                    batch.Deferred.Add(i);
+                try
+                {
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        ref readonly var entry = ref batch[i];
+                        if (!lane.Process(entry.LinkType, batch.Data(entry), entry.Seconds, entry.HasTimestamp))
+                            batch.Deferred.Add(i);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _failure, e, null);
+                }
             }
             CompleteInOrder(batch);
         }
@@ -131,10 +151,19 @@ internal sealed class SplitFileIngest
             _ready.Add(done.Sequence, done);
             while (_ready.Remove(_nextInOrder, out var batch))
             {
-                foreach (var i in batch.Deferred)
+                try
                 {
-                    ref readonly var entry = ref batch[i];
-                    _fragmentLane.Process(entry.LinkType, batch.Data(entry), entry.Seconds, entry.HasTimestamp);
+                    foreach (var i in batch.Deferred)
+                    {
+                        if (_failure is not null)
+                            break;
+                        ref readonly var entry = ref batch[i];
+                        _fragmentLane.Process(entry.LinkType, batch.Data(entry), entry.Seconds, entry.HasTimestamp);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _failure, e, null);
                 }
                 _pool.Add(batch);
                 _nextInOrder++;
