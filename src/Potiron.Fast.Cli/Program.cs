@@ -8,6 +8,7 @@ var root = new RootCommand("Potiron.Fast: decode network captures and count poti
     IngestCommand.Create(),
     TopCommand.Create(),
     RedisCommand.Create(),
+    BenchCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
