@@ -26,8 +26,8 @@ internal static class BenchCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var work = new IngestWorkOptions();
-        var runs = new Option<int>("--runs") { Description = "Measured runs (default 5).", DefaultValueFactory = _ => 5 };
-        var warmup = new Option<int>("--warmup") { Description = "Runs before the measured ones, not counted (default 1).", DefaultValueFactory = _ => 1 };
+        var runs = new Option<int>("--runs") { Description = "Measured runs.", DefaultValueFactory = _ => 5 };
+        var warmup = new Option<int>("--warmup") { Description = "Runs before the measured ones, not counted.", DefaultValueFactory = _ => 1 };
         var baseline = new Option<string?>("--baseline") { Description = "An earlier result (JSON written by potiron bench) to compare with: exit 1 when slower by more than --max-regression." };
         var maxRegression = new Option<double?>("--max-regression") { Description = "Percent by which the median packets/s may fall below the baseline's (default 10)." };
         var baselineAny = new Option<bool>("--baseline-any") { Description = "Compare even when the baseline read other files, with other options, or counted otherwise." };
