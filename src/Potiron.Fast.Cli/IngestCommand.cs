@@ -27,26 +27,13 @@ internal static class IngestCommand
         };
         var store = new StoreOptions();
         var quiet = new Option<bool>("--console", "-c") { Description = "Turn console logging off (the original's -c): no progress, no per-file lines." };
-        var fieldFilter = new Option<string[]>("--fieldfilter", "-ff")
-        {
-            Description = "tshark field names to keep (standard format), e.g. -ff ip.src tcp.dstport.",
-            AllowMultipleArgumentsPerToken = true,
-            Arity = ArgumentArity.OneOrMore,
-        }.RefuseOptionLikeValues();
-        var combined = new Option<bool>("--combined_keys", "-ck", "--combined-keys") { Description = "Per-protocol keys {sensor}:{protocol}:{day}:{field}." };
+        var work = new IngestWorkOptions();
         var tsharkFilter = new Option<string[]>("--tsharkfilter", "-tf") { Description = "Extra display filter (not supported yet).", AllowMultipleArgumentsPerToken = true };
         var outputDir = new Option<string?>("--outputdir", "-o") { Description = "JSON output folder (with -ej; not supported yet)." };
         var enableJson = new Option<bool>("--enable_json", "-ej") { Description = "Also write JSON documents (not supported yet)." };
         var isn = new Option<bool>("--isn") { Description = "ISN format (not supported yet)." };
         var layer2 = new Option<bool>("--layer2", "-l2") { Description = "Layer-2 (ARP) format (not supported yet)." };
-        var tz = new Option<string>("--tz")
-        {
-            Description = "Time zone of the day keys: UTC (default), local (the original's behaviour) or an IANA name such as Europe/Luxembourg.",
-            DefaultValueFactory = _ => "UTC",
-        };
         var sensor = new Option<string?>("--sensor") { Description = "Sensor name for every input, instead of the one derived from each file name." };
-        var ipv6 = new Option<bool>("--ipv6") { Description = "Also count IPv6 packets (the original drops them); recorded in PARAMETERS." };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Files read at once (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var sink = new Option<string>("--sink") { Description = "redis (default) or null (decode and count only, for benchmarks).", DefaultValueFactory = _ => "redis" };
         sink.AcceptOnlyFromAmong("redis", "null");
         var json = new Option<bool>("--json") { Description = "Print the stats block as JSON on standard output." };
@@ -59,7 +46,7 @@ internal static class IngestCommand
 
         var command = new Command(Name, "Read captures, count potiron's fields per sensor and day, and store the counts (potiron's standard format).")
         {
-            input, quiet, fieldFilter, combined, tsharkFilter, outputDir, enableJson, isn, layer2, tz, sensor, ipv6, jobs, sink, json, stdinName, retryFor,
+            input, quiet, work.FieldFilter, work.CombinedKeys, tsharkFilter, outputDir, enableJson, isn, layer2, work.TimeZone, sensor, work.Ipv6, work.Jobs, work.MemoryBudget, work.SpillDirectory, sink, json, stdinName, retryFor,
             afterDoubleDash,
         };
         store.AddTo(command);
@@ -85,13 +72,9 @@ internal static class IngestCommand
             }
             if (StrayArgument(parse, afterDoubleDash) is { } stray)
                 return Fail($"Unrecognized command or argument '{stray}' (inputs are given with -i, or after --).");
-            if (!FieldSelection.TryCreate(parse.GetValue(fieldFilter), out var selection, out var fieldError))
-                return Fail(fieldError!);
-            if (!DayCalendar.TryCreate(parse.GetValue(tz), out var calendar, out var tzError))
-                return Fail(tzError!);
-            var workers = parse.GetValue(jobs);
-            if (workers < 1)
-                return Fail("--jobs must be at least 1.");
+            string[] inputs = [.. parse.GetValue(input) ?? [], .. parse.GetValue(afterDoubleDash) ?? []];
+            if (!work.TryCreate(parse, inputs, out var workOptions, out var workError))
+                return Fail(workError);
             var retrySeconds = parse.GetValue(retryFor);
             if (!(retrySeconds is >= 0 and <= 86400))
                 return Fail("--retry-for must be a number of seconds from 0 to 86400.");
@@ -101,7 +84,6 @@ internal static class IngestCommand
             var standardInputName = parse.GetValue(stdinName)!;
             if (standardInputName.Length == 0 || standardInputName.Contains('/', StringComparison.Ordinal))
                 return Fail("--stdin-name must be a file name: not empty, without '/'.");
-            string[] inputs = [.. parse.GetValue(input) ?? [], .. parse.GetValue(afterDoubleDash) ?? []];
             // Nothing at all to read (every input missing or unreadable) is a usage error, found before the store
             // is opened or created; when some inputs can be read, the others are reported per input and the run goes on.
             if (inputs.All(i => CaptureInputs.Probe(i) is not null))
@@ -111,18 +93,9 @@ internal static class IngestCommand
                 return ExitCodes.Usage;
             }
 
-            var options = new IngestOptions
+            var options = workOptions with
             {
-                Inputs = inputs,
-                Parameters = new RunParameters
-                {
-                    Fields = selection,
-                    CombinedKeys = parse.GetValue(combined),
-                    Ipv6 = parse.GetValue(ipv6),
-                },
                 Sensor = sensorName,
-                Calendar = calendar,
-                Workers = workers,
                 StandardInputName = standardInputName,
             };
             var console = new ConsoleReporter(quiet: parse.GetValue(quiet));

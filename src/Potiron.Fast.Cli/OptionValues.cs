@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Potiron.Fast.Cli;
 
@@ -22,5 +23,29 @@ internal static class OptionValues
             }
         });
         return option;
+    }
+
+    /// <summary>
+    /// A size in bytes: a whole number, optionally followed by K, M or G (powers of 1024, case ignored, an optional B or
+    /// iB after it); false for anything else or a size that does not fit 63 bits.
+    /// </summary>
+    public static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        var span = text.AsSpan().Trim();
+        if (span.EndsWith("iB", StringComparison.OrdinalIgnoreCase))
+            span = span[..^2];
+        else if (span.Length > 1 && char.IsLetter(span[^2]) && (span[^1] is 'B' or 'b'))
+            span = span[..^1];
+        var shift = 0;
+        if (span.Length > 0 && char.ToUpperInvariant(span[^1]) is var unit && unit is 'K' or 'M' or 'G')
+        {
+            shift = unit switch { 'K' => 10, 'M' => 20, _ => 30 };
+            span = span[..^1];
+        }
+        if (!long.TryParse(span, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > long.MaxValue >> shift)
+            return false;
+        bytes = number << shift;
+        return true;
     }
 }

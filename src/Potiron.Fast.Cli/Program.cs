@@ -1,6 +1,13 @@
 using System.CommandLine;
 using Potiron.Fast.Cli;
 
+// `potiron --version` alone is answered before the command tree is built and System.CommandLine is loaded (about
+// half of its start-up time); the text is the one System.CommandLine prints (ToolVersion follows its rule).
+if (args is ["--version"])
+{
+    Console.Out.WriteLine(ToolVersion.Text);
+    return ExitCodes.Success;
+}
 // Exit codes (ripgrep-style): 0 all done, 1 finished but some inputs failed, 2 usage error or fatal;
 // ingest stopped by SIGINT 130, by SIGTERM 143 (after a graceful stop).
 var root = new RootCommand("Potiron.Fast: decode network captures and count potiron's fields per sensor and day into Redis.")
@@ -8,6 +15,7 @@ var root = new RootCommand("Potiron.Fast: decode network captures and count poti
     IngestCommand.Create(),
     TopCommand.Create(),
     RedisCommand.Create(),
+    BenchCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

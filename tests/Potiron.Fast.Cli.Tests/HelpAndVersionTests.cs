@@ -35,4 +35,16 @@ public sealed class HelpAndVersionTests
         var line = Assert.Single(run.OutputLines);
         Assert.Matches(@"^\d+\.\d+\.\d+", line);
     }
+
+    [Fact]
+    public async Task Version_fast_path_prints_what_System_CommandLine_prints()
+    {
+        // `--version` alone skips System.CommandLine for start-up time; its text must stay the informational version,
+        // which is what System.CommandLine prints (and what `potiron bench` records).
+        var run = await PotironProcess.RunAsync("--version");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(System.Diagnostics.FileVersionInfo.GetVersionInfo(PotironProcess.AssemblyPath).ProductVersion, Assert.Single(run.OutputLines));
+        Assert.Equal("", run.StandardError);
+    }
 }
