@@ -15,7 +15,9 @@
 #   --runs N      timed runs of each tool (default 5), tools alternating within each round
 #   --split N     also cut the syn capture into N files of one sensor (default 20; 0: no split set)
 #   --real        also real-579x.pcap (make-real-bench.sh, 400 MB) and its gzip copy (zcat is the anchor there)
-#   --redis       also time `potiron ingest -u SOCKET -j 1` into a private redis-server (emptied before each run)
+#   --redis       also time `potiron ingest -u SOCKET -j 1` into a private redis-server (emptied before each run), and
+#                 the floor: the anchor's exact command streams (-R: pipelined ZINCRBY, -A: multi-member ZADD), made
+#                 once before the runs, piped into the same emptied server with `redis-cli --pipe`
 #   --tshark      also time tshark with potiron's exact command (> /dev/null) on 200,000-packet cuts
 #   --original D  also time the original potiron (bin/parse_pcap_files.py of checkout D, with tshark and Redis)
 #                 on the 200,000-packet cuts, as ../shared/tools/run-oracle.py runs it
@@ -141,7 +143,7 @@ SYN=$(make_syn "$PACKETS")
 SYN_LABEL=syn-$(label_of "$PACKETS")
 SYN_NAMED=$(named_copy "$SYN" "$SYN_LABEL")
 tools="anchor anchor-dump anchor-mp pcapwalk-r potiron-j1 potiron-j2"
-[ $REDIS = 1 ] && tools="$tools potiron-redis-j1"
+[ $REDIS = 1 ] && tools="$tools potiron-redis-j1 redis-pipe-R redis-pipe-A"
 CAPTURE_LIST+=("$SYN_LABEL|darknet-like, one file|$SYN_NAMED|$(stat -c %s "$SYN")|anchor|$tools")
 
 SPLIT_DIR=""
@@ -178,7 +180,7 @@ if [ $REAL = 1 ]; then
   REAL_NAMED=$(named_copy "$REAL_FILE" "$REAL_LABEL")
   REAL_GZ_NAMED=$(named_copy "$REAL_FILE.gz" "$REAL_LABEL-gz" .gz)
   tools="anchor anchor-dump anchor-mp pcapwalk-r potiron-j1 potiron-j2"
-  [ $REDIS = 1 ] && tools="$tools potiron-redis-j1"
+  [ $REDIS = 1 ] && tools="$tools potiron-redis-j1 redis-pipe-R redis-pipe-A"
   CAPTURE_LIST+=("$REAL_LABEL|real traffic, one file|$REAL_NAMED|$(stat -c %s "$REAL_FILE")|anchor|$tools")
   CAPTURE_LIST+=("$REAL_LABEL.gz|the same, gzip -6 ($(stat -c %s "$REAL_FILE.gz") bytes); base: zcat > /dev/null|$REAL_GZ_NAMED|$(stat -c %s "$REAL_FILE")|zcat|zcat potiron-j1 potiron-j2")
 fi
@@ -218,6 +220,10 @@ start_redis() {
 }
 flush_redis() { [ "$(redis-cli -s "$REDIS_DIR/redis.sock" FLUSHALL)" = OK ] || { echo "compare.sh: FLUSHALL failed" >&2; exit 1; }; }
 case " ${CAPTURE_LIST[*]} " in *potiron-redis-j1*|*original*) start_redis ;; esac
+for entry in "${CAPTURE_LIST[@]}"; do
+  IFS='|' read -r label description input bytes base tools <<<"$entry"
+  case " $tools " in *redis-pipe-*) log "$label: the anchor's command streams for redis-cli --pipe"; stream_of "$input" R >/dev/null; stream_of "$input" A >/dev/null ;; esac
+done
 
 TSHARK_FIELDS="-e frame.time_epoch -e ip.len -e ip.proto -e ip.src -e ip.dst -e ip.ttl -e ip.dsfield -e tcp.srcport -e udp.srcport -e tcp.dstport -e udp.dstport -e tcp.seq -e tcp.ack -e icmp.code -e icmp.type"
 # tool_command TOOL INPUT: the command line, for bash -c (exec: /usr/bin/time then sees the tool itself)
@@ -235,11 +241,23 @@ tool_command() {
     potiron-j1) echo "exec $POTIRON ingest --sink null -j 1 -c -i $q" ;;
     potiron-j2) echo "exec $POTIRON ingest --sink null -j 2 -c -i $q" ;;
     potiron-redis-j1) echo "exec $POTIRON ingest -u $REDIS_DIR/redis.sock -j 1 -c -i $q" ;;
+    redis-pipe-R|redis-pipe-A) echo "exec redis-cli -s $REDIS_DIR/redis.sock --pipe < $(printf '%q' "$(stream_of "$input" "${tool#redis-pipe-}")")" ;;
     tshark) echo "exec tshark -n -q -Tfields $TSHARK_FIELDS -E header=n -E separator=/s -E occurrence=f -Y 'ip.dst ne 255.255.255.255' -r $q -o tcp.relative_sequence_numbers:FALSE >/dev/null" ;;
     original)
       echo "cd $REDIS_DIR && exec env TZ=UTC LC_ALL=C.UTF-8 POTIRON_HOME=$ORIGINAL PYTHONPATH=$ORIGINAL PYTHONWARNINGS=ignore::DeprecationWarning python3 $ORIGINAL/bin/parse_pcap_files.py -u $REDIS_DIR/redis.sock -i $q" ;;
     *) echo "compare.sh: unknown tool $tool" >&2; exit 1 ;;
   esac
+}
+
+# stream_of INPUT KIND: the anchor's Redis command stream of INPUT (-R or -A), made once (not timed)
+stream_of() {
+  local input=$1 kind=$2 stream
+  stream=$SCRATCH/streams/$(basename "$input").$kind.resp
+  if [ ! -s "$stream" ] || [ "$input" -nt "$stream" ]; then
+    mkdir -p "$SCRATCH/streams"
+    "$ANCHORS/potiron_native" -s bench-sensor1-0 "-$kind" "$stream.tmp" "$input" >/dev/null 2>&1 && mv "$stream.tmp" "$stream"
+  fi
+  echo "$stream"
 }
 
 # ---------------------------------------------------------------- timed runs
@@ -256,7 +274,7 @@ for entry in "${CAPTURE_LIST[@]}"; do
   for run in $(seq "$RUNS"); do
     for tool in $tools; do
       command=$(tool_command "$tool" "$input")
-      case "$tool" in potiron-redis-j1|original) flush_redis ;; esac
+      case "$tool" in potiron-redis-j1|redis-pipe-*|original) flush_redis ;; esac
       logbase=$RESULTS/logs/$label.$tool.$run
       start=$(date +%s%N)
       set +e
@@ -291,9 +309,8 @@ if [ $CHECK = 1 ]; then
   work=$(mktemp -d "$SCRATCH/check.XXXXXX")
   log "count check: the anchor's -o dump of $SYN_LABEL"
   "$ANCHORS/potiron_native" -s bench-sensor1-0 -o "$work/anchor.txt" "$SYN_NAMED" 2>"$work/anchor.err"
-  # Each commit holds its file's members in memory: past 2 M packets ingest the split set (the same packets).
+  # The whole file in one commit: the streamed transaction holds no member in the client's memory.
   check_input=$SYN_NAMED
-  if [ "$PACKETS" -gt 2000000 ] && [ -n "$SPLIT_DIR" ]; then check_input=$SPLIT_DIR; fi
   log "count check: potiron ingest -u (redis-server) -j 2 of ${check_input#$ROOT/}"
   t0=$(date +%s%N)
   "$POTIRON" ingest -u "$REDIS_DIR/redis.sock" -j 2 -c -i "$check_input" >"$work/potiron.out" 2>"$work/potiron.err" || true
