@@ -58,14 +58,14 @@ public sealed class HostileOptionsTests(RedisServerFixture redis) : IClassFixtur
     [SupportedOSPlatform("linux")]
     public async Task Folder_without_read_permission_exits_2_naming_it()
     {
-        Assert.SkipWhen(Environment.IsPrivilegedProcess, "running as root, which reads every folder whatever its permissions");
+        Assert.SkipWhen(Environment.IsPrivilegedProcess && PotironProcess.SetprivOrNull is null, "running as root (which reads every folder whatever its permissions) without setpriv to run potiron as nobody");
         using var folder = new TempFolder();
         var locked = Path.Combine(folder.Path, "locked");
         Directory.CreateDirectory(locked);
         File.SetUnixFileMode(locked, UnixFileMode.None);
         try
         {
-            await AssertOneErrorLineAsync($"Cannot read {locked}", "ingest", "-i", locked);
+            await AssertOneErrorLineAsync($"Cannot read {locked}", unprivileged: true, "ingest", "-i", locked);
         }
         finally
         {
@@ -77,11 +77,11 @@ public sealed class HostileOptionsTests(RedisServerFixture redis) : IClassFixtur
     [SupportedOSPlatform("linux")]
     public async Task File_without_read_permission_exits_2_naming_it()
     {
-        Assert.SkipWhen(Environment.IsPrivilegedProcess, "running as root, which reads every file whatever its permissions");
+        Assert.SkipWhen(Environment.IsPrivilegedProcess && PotironProcess.SetprivOrNull is null, "running as root (which reads every file whatever its permissions) without setpriv to run potiron as nobody");
         using var folder = new TempFolder();
         var path = folder.Write("honeypot-locked-0-20240314000000.cap", File.ReadAllBytes(Samples.PathOf(SampleCaptures.Sensor2)));
         File.SetUnixFileMode(path, UnixFileMode.None);
-        await AssertOneErrorLineAsync($"Cannot read {path}", "ingest", "-i", path);
+        await AssertOneErrorLineAsync($"Cannot read {path}", unprivileged: true, "ingest", "-i", path);
     }
 
     [Fact]
@@ -178,10 +178,13 @@ public sealed class HostileOptionsTests(RedisServerFixture redis) : IClassFixtur
         Assert.True(comparison.Identical, comparison.ToString());
     }
 
-    private static async Task<PotironRun> AssertOneErrorLineAsync(string expected, params string[] arguments)
+    private static Task<PotironRun> AssertOneErrorLineAsync(string expected, params string[] arguments) =>
+        AssertOneErrorLineAsync(expected, unprivileged: false, arguments);
+
+    private static async Task<PotironRun> AssertOneErrorLineAsync(string expected, bool unprivileged, params string[] arguments)
     {
         using var workingFolder = new TempFolder();
-        var run = await PotironProcess.RunAsync(arguments, workingDirectory: workingFolder.Path);
+        var run = await PotironProcess.RunAsync(arguments, workingDirectory: workingFolder.Path, unprivileged: unprivileged);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.DoesNotContain("   at ", run.StandardError);

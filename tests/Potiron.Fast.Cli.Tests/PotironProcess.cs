@@ -30,6 +30,11 @@ internal sealed class PotironProcess : IAsyncDisposable
         standardError = process.StandardError.ReadToEndAsync();
     }
 
+    /// <summary>util-linux's <c>setpriv</c>, which runs a program under another user id; null when missing.</summary>
+    public static string? SetprivOrNull => new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
+
+    private static string Setpriv => SetprivOrNull ?? throw new InvalidOperationException("setpriv (util-linux) is missing.");
+
     public static string AssemblyPath => Path.Combine(AppContext.BaseDirectory, "potiron.dll");
 
     public int Id => process.Id;
@@ -43,8 +48,12 @@ internal sealed class PotironProcess : IAsyncDisposable
     /// Starts <c>potiron ARGS</c>. Without <paramref name="workingDirectory"/> it runs in a fresh empty folder (deleted
     /// afterwards), so that a forgotten <c>-u</c> can never leave <c>./potiron-data</c> in the checkout.
     /// </summary>
+    /// <param name="unprivileged">
+    /// Run as the user <c>nobody</c> (through <c>setpriv</c>) when the tests run as root, for what only an ordinary user
+    /// meets: permissions that refuse a read.
+    /// </param>
     public static PotironProcess Start(IEnumerable<string> arguments, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null, bool unprivileged = false)
     {
         if (!File.Exists(AssemblyPath))
             throw new InvalidOperationException($"{AssemblyPath} is missing: the test project must reference src/Potiron.Fast.Cli.");
@@ -54,7 +63,8 @@ internal sealed class PotironProcess : IAsyncDisposable
             owned = Path.Combine(Path.GetTempPath(), "potiron-cli-cwd-" + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(owned);
         }
-        var start = new ProcessStartInfo(DotnetHost())
+        var dropPrivileges = unprivileged && Environment.IsPrivilegedProcess;
+        var start = new ProcessStartInfo(dropPrivileges ? Setpriv : DotnetHost())
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -64,6 +74,11 @@ internal sealed class PotironProcess : IAsyncDisposable
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = workingDirectory ?? owned,
         };
+        if (dropPrivileges)
+        {
+            foreach (var argument in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", "--", DotnetHost()])
+                start.ArgumentList.Add(argument);
+        }
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(AssemblyPath);
         foreach (var argument in arguments)
@@ -75,14 +90,15 @@ internal sealed class PotironProcess : IAsyncDisposable
             start.Environment[name] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + start.FileName);
-        return new PotironProcess(process, owned, "potiron " + string.Join(' ', start.ArgumentList.Skip(2)));
+        return new PotironProcess(process, owned, "potiron " + string.Join(' ', start.ArgumentList.SkipWhile(a => a != "exec").Skip(2)));
     }
 
     /// <summary>Runs <c>potiron ARGS</c> to the end, feeding <paramref name="standardInput"/> (or an immediate end of file).</summary>
     public static async Task<PotironRun> RunAsync(IEnumerable<string> arguments, byte[]? standardInput = null,
-        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null,
+        bool unprivileged = false)
     {
-        await using var running = Start(arguments, workingDirectory, environment);
+        await using var running = Start(arguments, workingDirectory, environment, unprivileged);
         try
         {
             await using var input = running.StandardInput;
