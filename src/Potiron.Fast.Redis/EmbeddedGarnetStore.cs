@@ -157,6 +157,12 @@ public sealed class EmbeddedGarnetStore : IAsyncDisposable
             "--logdir", garnetDirectory,
             "--checkpointdir", garnetDirectory,
             "--recover", "true",
+            // The append-only file, committed before each reply (EXEC included): a commit that was answered survives a
+            // killed process, and recovery replays it after the last checkpoint. Without it a SIGKILL lost every file of
+            // the run (their FILES entries too, so a re-run imported them again: never twice, but more work lost).
+            "--aof", "true",
+            "--aof-commit-freq", "0",
+            "--aof-commit-wait", "true",
             "--device-type", "RandomAccess",
             "-q", "true",
             "--disable-console-logger", "true",

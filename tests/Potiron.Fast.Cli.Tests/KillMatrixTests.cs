@@ -55,9 +55,14 @@ public sealed partial class KillMatrixTests(ExactlyOnceFixture fixture)
             var again = await PotironProcess.RunAsync(fixture.EmbeddedIngest(dataDirectory), workingDirectory: fixture.Scratch, timeout: WatchedProcess.Patience);
 
             Assert.True(again.ExitCode == 0, $"{again}\nafter {detail}");
-            // What a checkpoint holds survived the kill and is skipped (the base files at least), the rest is imported.
+            // Every file the killed run reported imported survived the kill (the append-only file is committed before
+            // EXEC answers) and is skipped now; at most the file in flight is imported again, never half of it.
             var (imported, skipped) = FileCounts(again);
             Assert.True(imported + skipped == ExactlyOnceFixture.FileCount && skipped >= ExactlyOnceFixture.BaseFileCount, $"{again}\nafter {detail}");
+            var reportedImported = PathsWith(killed, ": imported: ");
+            var skippedNow = PathsWith(again, ": skipped");
+            Assert.True(reportedImported.IsSubsetOf(skippedNow),
+                $"imported before the kill but imported again: {string.Join(", ", reportedImported.Except(skippedNow))}\n{detail}\n{killed}\n{again}");
             fixture.AssertClean(await ExactlyOnceFixture.DumpEmbeddedAsync(dataDirectory), $"{detail}\n{killed}\n{again}");
             TestContext.Current.SendDiagnosticMessage($"embedded, kill at {killPoint}: {detail}; the next run imported {imported}, skipped {skipped}");
         }
@@ -121,6 +126,12 @@ public sealed partial class KillMatrixTests(ExactlyOnceFixture fixture)
         var (imported, skipped) = FileCounts(again);
         Assert.True(skipped == inFiles && imported == ExactlyOnceFixture.FileCount - inFiles, $"{again}\nafter {detail}, {inFiles} in FILES");
     }
+
+    /// <summary>The paths of the per-file lines "potiron: PATH: WHAT" whose WHAT starts with <paramref name="what"/>.</summary>
+    private static HashSet<string> PathsWith(PotironRun run, string what) =>
+        run.ErrorLines.Where(l => l.StartsWith("potiron: ", StringComparison.Ordinal) && l.Contains(what, StringComparison.Ordinal))
+            .Select(l => l["potiron: ".Length..l.IndexOf(what, StringComparison.Ordinal)])
+            .ToHashSet(StringComparer.Ordinal);
 
     private static (int Imported, int Skipped) FileCounts(PotironRun run)
     {
