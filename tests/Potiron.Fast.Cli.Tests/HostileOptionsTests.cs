@@ -12,7 +12,6 @@ namespace Potiron.Fast.Cli.Tests;
 public sealed class HostileOptionsTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     /// <summary>System.CommandLine's parse errors are followed by this hint; it is not a second error.</summary>
-    private const string HelpHint = "Try 'potiron --help'.";
 
     public static TheoryData<string[], string> BadOptions => new()
     {
@@ -179,22 +178,8 @@ public sealed class HostileOptionsTests(RedisServerFixture redis) : IClassFixtur
     }
 
     private static Task<PotironRun> AssertOneErrorLineAsync(string expected, params string[] arguments) =>
-        AssertOneErrorLineAsync(expected, unprivileged: false, arguments);
+        UsageError.AssertAsync(expected, arguments, comparison: StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<PotironRun> AssertOneErrorLineAsync(string expected, bool unprivileged, params string[] arguments)
-    {
-        using var workingFolder = new TempFolder();
-        var run = await PotironProcess.RunAsync(arguments, workingDirectory: workingFolder.Path, unprivileged: unprivileged);
-
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.DoesNotContain("   at ", run.StandardError);
-        Assert.DoesNotContain("Exception", run.StandardError);
-        var errors = run.ErrorLines.Where(l => l != HelpHint).ToList();
-        Assert.True(errors.Count == 1, $"expected one error line\n{run}");
-        Assert.StartsWith("potiron: ", errors[0]);
-        Assert.True(errors[0].Contains(expected, StringComparison.OrdinalIgnoreCase), $"expected \"{expected}\" in the error line\n{run}");
-        Assert.Equal("", run.StandardOutput);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(workingFolder.Path));
-        return run;
-    }
+    private static Task<PotironRun> AssertOneErrorLineAsync(string expected, bool unprivileged, params string[] arguments) =>
+        UsageError.AssertAsync(expected, arguments, unprivileged: unprivileged, comparison: StringComparison.OrdinalIgnoreCase);
 }

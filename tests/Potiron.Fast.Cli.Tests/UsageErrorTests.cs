@@ -8,7 +8,6 @@ namespace Potiron.Fast.Cli.Tests;
 public sealed class UsageErrorTests
 {
     /// <summary>System.CommandLine's parse errors are followed by this hint; it is not a second error.</summary>
-    private const string HelpHint = "Try 'potiron --help'.";
 
     [Fact]
     public async Task Unknown_option_exits_2_naming_it()
@@ -103,22 +102,9 @@ public sealed class UsageErrorTests
     }
 
     private static Task<PotironRun> AssertUsageErrorAsync(string expected, params string[] arguments) =>
-        AssertUsageErrorAsync(expected, null, arguments);
+        UsageError.AssertAsync(expected, arguments);
 
-    private static async Task<PotironRun> AssertUsageErrorAsync(string expected, IReadOnlyDictionary<string, string?>? environment,
-        params string[] arguments)
-    {
-        using var workingFolder = new TempFolder();
-        var run = await PotironProcess.RunAsync(arguments, workingDirectory: workingFolder.Path, environment: environment);
-
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.DoesNotContain("   at ", run.StandardError);
-        var errors = run.ErrorLines.Where(l => l != HelpHint).ToList();
-        Assert.True(errors.Count == 1, $"expected one error line\n{run}");
-        Assert.StartsWith("potiron: ", errors[0]);
-        Assert.True(errors[0].Contains(expected, StringComparison.Ordinal), $"expected \"{expected}\" in the error line\n{run}");
-        Assert.Equal("", run.StandardOutput);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(workingFolder.Path));
-        return run;
-    }
+    private static Task<PotironRun> AssertUsageErrorAsync(string expected, IReadOnlyDictionary<string, string?>? environment,
+        params string[] arguments) =>
+        UsageError.AssertAsync(expected, arguments, environment);
 }
