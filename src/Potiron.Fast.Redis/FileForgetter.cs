@@ -27,6 +27,10 @@ public sealed record ForgetResult(string FileName, ForgetOutcome Outcome, string
 /// store ends as if the file had never been imported (<see cref="StreamedForget"/>, then <see cref="ProtocolsCleanup"/> and
 /// <see cref="SensorDaysCleanup"/>).
 /// </summary>
+/// <remarks>
+/// A lost connection is not retried here (unlike a commit, a forget is a rare, interactive operation): the file's
+/// transaction is all or nothing, so running the same forget again finishes the job.
+/// </remarks>
 public sealed class FileForgetter(PotironStoreConnection connection) : IDisposable
 {
     /// <summary>Transactions aborted by other processes' commits, in a row, before a file is given up.</summary>
