@@ -20,6 +20,14 @@ public interface ICountSink : IAsyncDisposable
     /// together or not at all. Returns false when the file turned out to be imported already (nothing written).
     /// </summary>
     ValueTask<bool> CommitAsync(FileCounts counts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes one file's counts like <see cref="CommitAsync"/>, but a file already in <c>FILES</c> is imported again in
+    /// place of what its earlier import added (re-import, <c>--force</c>), in the same all-or-nothing way: the counts end
+    /// as if it had been imported once, with this content. Returns true when an earlier import was replaced, false when
+    /// the file was new. Throws when the earlier import cannot be told apart (no record of it).
+    /// </summary>
+    ValueTask<bool> ReplaceAsync(FileCounts counts, CancellationToken cancellationToken);
 }
 
 /// <summary>The store holds data of another configuration, or cannot be used; the message is for the user.</summary>

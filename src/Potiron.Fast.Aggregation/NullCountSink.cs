@@ -37,6 +37,13 @@ public sealed class NullCountSink : ICountSink
         return ValueTask.FromResult(false);
     }
 
+    /// <summary>Counts the file like <see cref="CommitAsync"/>: the null sink holds no earlier import to replace.</summary>
+    public async ValueTask<bool> ReplaceAsync(FileCounts counts, CancellationToken cancellationToken)
+    {
+        await CommitAsync(counts, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
     public ValueTask<bool> CommitAsync(FileCounts counts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counts);

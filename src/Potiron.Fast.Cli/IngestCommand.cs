@@ -42,11 +42,19 @@ internal static class IngestCommand
             Description = "Seconds to keep retrying when Redis stops answering (dropped connection, restarting server) before the file in hand fails (default 30; 0: no retry).",
             DefaultValueFactory = _ => 30,
         };
+        var force = new Option<bool>("--force")
+        {
+            Description = "Re-import files already in FILES: each replaces what its earlier import added (needs the record Potiron.Fast keeps of each import).",
+        };
+        var noRecords = new Option<bool>("--no-records")
+        {
+            Description = "Keep no record of what each file added (saves its storage; such files cannot be re-imported with --force or forgotten).",
+        };
         var stdinName = new Option<string>("--stdin-name") { Description = "File name recorded in FILES for standard input.", DefaultValueFactory = _ => "stdin" };
 
         var command = new Command(Name, "Read captures, count potiron's fields per sensor and day, and store the counts (potiron's standard format).")
         {
-            input, quiet, work.FieldFilter, work.CombinedKeys, tsharkFilter, outputDir, enableJson, isn, layer2, work.TimeZone, sensor, work.Ipv6, work.Jobs, work.MemoryBudget, work.SpillDirectory, sink, json, stdinName, retryFor,
+            input, quiet, work.FieldFilter, work.CombinedKeys, tsharkFilter, outputDir, enableJson, isn, layer2, work.TimeZone, sensor, work.Ipv6, work.Jobs, work.MemoryBudget, work.SpillDirectory, sink, json, stdinName, retryFor, force, noRecords,
             afterDoubleDash,
         };
         store.AddTo(command);
@@ -97,6 +105,7 @@ internal static class IngestCommand
             {
                 Sensor = sensorName,
                 StandardInputName = standardInputName,
+                Force = parse.GetValue(force),
             };
             var console = new ConsoleReporter(quiet: parse.GetValue(quiet));
             using var stop = GracefulStop.Register(cancellationToken);
@@ -118,6 +127,7 @@ internal static class IngestCommand
                     {
                         Notice = console.Notice,
                         RetryFor = TimeSpan.FromSeconds(retrySeconds),
+                        WriteRecords = !parse.GetValue(noRecords),
                     });
                     result = await new IngestPipeline(options, redisSink, console).RunAsync(stop.Token);
                 }

@@ -14,6 +14,7 @@ var root = new RootCommand("Potiron.Fast: decode network captures and count poti
 {
     IngestCommand.Create(),
     TopCommand.Create(),
+    ForgetCommand.Create(),
     RedisCommand.Create(),
     BenchCommand.Create(),
 };

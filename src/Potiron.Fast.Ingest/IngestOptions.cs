@@ -21,6 +21,11 @@ public sealed record IngestOptions
     public long? MemoryBudget { get; init; }
     /// <summary>Where spilled runs go (null: the system's temporary folder).</summary>
     public string? SpillDirectory { get; init; }
+    /// <summary>
+    /// Re-import files already in <c>FILES</c> (<c>--force</c>): each replaces what its earlier import added
+    /// (<see cref="ICountSink.ReplaceAsync"/>) instead of being skipped.
+    /// </summary>
+    public bool Force { get; init; }
     /// <summary>Name under which standard input is recorded (its basename in <c>FILES</c>).</summary>
     public string StandardInputName { get; init; } = "stdin";
 }

@@ -157,7 +157,8 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
         }
         try
         {
-            if (await sink.IsImportedAsync(name.FileName, token).ConfigureAwait(false))
+            // --force reads every file: the sink replaces an earlier import instead.
+            if (!options.Force && await sink.IsImportedAsync(name.FileName, token).ConfigureAwait(false))
                 return Skipped(input, name, $"Filename {input.DisplayName} was already imported ... skip ...");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -228,7 +229,14 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
             counts = worker.Tables.ToFileCounts(name);
             // The read is done: the file is committed even when the run is being cancelled meanwhile. A commit is all or
             // nothing, so finishing it costs one transaction and spares a re-read.
-            committed = await sink.CommitAsync(counts, CancellationToken.None).ConfigureAwait(false);
+            if (options.Force)
+            {
+                committed = true;
+                if (await sink.ReplaceAsync(counts, CancellationToken.None).ConfigureAwait(false))
+                    notes.Add("re-imported (--force): its earlier counts were replaced");
+            }
+            else
+                committed = await sink.CommitAsync(counts, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {

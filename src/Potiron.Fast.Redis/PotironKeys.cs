@@ -32,6 +32,33 @@ public static class PotironKeys
 
     private const string DaysSuffix = "_DAYS";
 
+    /// <summary>
+    /// The namespace of Potiron.Fast's own keys. A sensor and a basename never contain '/', so none of the original's key
+    /// patterns (<c>{sensor}:…:{field}</c>, <c>{sensor}_DAYS</c>, the ISN and layer2 hashes) matches a key in it, and its
+    /// tools, which read the keys they build from <c>FILES</c>, <c>{sensor}_DAYS</c> and <c>JSON_FIELDS</c>, never see it.
+    /// </summary>
+    public const string OwnNamespace = "potiron-fast/";
+
+    private const string RecordPrefix = OwnNamespace + "record/";
+
+    /// <summary>
+    /// <c>potiron-fast/record/{basename}</c>: a string, the LZ4-compressed list of what the file added (its set members and
+    /// every count), written in the transaction of its import, read to re-import it (<c>--force</c>) or forget it.
+    /// </summary>
+    public static string FileRecord(string fileName) => string.Concat(RecordPrefix, fileName);
+
+    /// <summary>The basename of a <see cref="FileRecord"/> key, or false for any other key.</summary>
+    public static bool TryGetFileOfRecordKey(string key, out string fileName)
+    {
+        if (key.Length > RecordPrefix.Length && key.StartsWith(RecordPrefix, StringComparison.Ordinal))
+        {
+            fileName = key[RecordPrefix.Length..];
+            return true;
+        }
+        fileName = "";
+        return false;
+    }
+
     /// <summary>A SCAN pattern that matches every <c>{sensor}_DAYS</c> key.</summary>
     public const string SensorDaysPattern = "*" + DaysSuffix;
 

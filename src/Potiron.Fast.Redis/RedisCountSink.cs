@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Globalization;
 using Potiron.Fast.Aggregation;
+using Potiron.Fast.Redis.Records;
 using Potiron.Fast.Redis.Resp;
 using StackExchange.Redis;
 
@@ -22,6 +23,13 @@ public sealed record RedisCountSinkOptions
     /// one ZINCRBY each. Both are exact; ZADD is cheaper for the server. False: ZINCRBY for every member (benchmarks).
     /// </summary>
     public bool AddNewKeysWithZadd { get; init; } = true;
+
+    /// <summary>
+    /// Writes each file's record (<see cref="PotironKeys.FileRecord"/>) with its counts, so that it can later be
+    /// re-imported (<see cref="RedisCountSink.ReplaceAsync"/>) or forgotten (<see cref="FileForgetter"/>). False
+    /// (<c>--no-records</c>): no record, and the file can be neither.
+    /// </summary>
+    public bool WriteRecords { get; init; } = true;
 
     /// <summary>
     /// Tests only: runs on the commit's thread between the WATCH round trip and MULTI, where another process's write
@@ -158,6 +166,23 @@ public sealed class RedisCountSink : ICountSink
 
     public async ValueTask<bool> CommitAsync(FileCounts counts, CancellationToken cancellationToken)
     {
+        var (committed, _) = await CommitOrReplaceAsync(counts, replace: false, cancellationToken).ConfigureAwait(false);
+        return committed;
+    }
+
+    /// <summary>
+    /// <inheritdoc/> A replaced file's days of which nothing remains are then dropped from <c>{sensor}_DAYS</c>
+    /// (<see cref="SensorDaysCleanup"/>). Sending it again after a lost answer is safe: replacing with the same content
+    /// twice ends in the same store.
+    /// </summary>
+    public async ValueTask<bool> ReplaceAsync(FileCounts counts, CancellationToken cancellationToken)
+    {
+        var (_, replaced) = await CommitOrReplaceAsync(counts, replace: true, cancellationToken).ConfigureAwait(false);
+        return replaced;
+    }
+
+    private async ValueTask<(bool Committed, bool Replaced)> CommitOrReplaceAsync(FileCounts counts, bool replace, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(counts);
         await commitSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         var doing = $"committing {counts.FileName} (it is either fully written or not at all; FILES tells which)";
@@ -167,17 +192,17 @@ public sealed class RedisCountSink : ICountSink
             // Nothing reaches the server before ExecuteAsync: cancelling up to here leaves no trace. Once sent, the
             // transaction is not cancellable; it completes or fails whole.
             cancellationToken.ThrowIfCancellationRequested();
-            var committed = await WithRetriesAsync(() =>
+            var result = await WithRetriesAsync(() =>
             {
                 attempts++;
-                return CommitGuardedAsync(counts);
+                return CommitGuardedAsync(counts, replace);
             }, doing, cancellationToken).ConfigureAwait(false);
-            if (!committed && attempts > 1 && options.Notice is { } notice)
+            if (!result.Committed && attempts > 1 && options.Notice is { } notice)
             {
                 notice($"{counts.FileName}: already in {PotironKeys.Files} when its commit was sent again: the attempt whose " +
                        "answer was lost went through (or another process imported it meanwhile); counted once");
             }
-            return committed;
+            return result;
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
@@ -190,20 +215,21 @@ public sealed class RedisCountSink : ICountSink
     }
 
     /// <summary>
-    /// Commits the file unless <c>FILES</c> holds it; false when it does. A transaction that did not run is not proof of
-    /// that: WATCH watches the whole <c>FILES</c> set, so another process committing another file between our WATCH and
-    /// our EXEC aborts ours too. So after an abort the basename is looked up, and the transaction sent again while it is
-    /// absent. Each abort means another commit went through, so this ends; the bound only guards against a store that
-    /// changes <c>FILES</c> without end.
+    /// Commits the file unless <c>FILES</c> holds it (and it is not being replaced); false when it does. A transaction
+    /// that did not run is not proof of that: WATCH watches the whole <c>FILES</c> set, so another process committing
+    /// another file between our WATCH and our EXEC aborts ours too. So after an abort the basename is looked up, and the
+    /// transaction sent again while it is absent (a replacement is always sent again). Each abort means another commit
+    /// went through, so this ends; the bound only guards against a store that changes <c>FILES</c> without end.
     /// </summary>
-    private async Task<bool> CommitGuardedAsync(FileCounts counts)
+    private async Task<(bool Committed, bool Replaced)> CommitGuardedAsync(FileCounts counts, bool replace)
     {
         for (var attempt = 1; ; attempt++)
         {
-            if (await CommitOnceAsync(counts).ConfigureAwait(false))
-                return true;
-            if (await connection.Database.SetContainsAsync(PotironKeys.Files, counts.FileName).ConfigureAwait(false))
-                return false;
+            var (committed, replaced) = await CommitOnceAsync(counts, replace).ConfigureAwait(false);
+            if (committed)
+                return (true, replaced);
+            if (!replace && await connection.Database.SetContainsAsync(PotironKeys.Files, counts.FileName).ConfigureAwait(false))
+                return (false, false);
             if (attempt == MaximumWatchConflicts)
             {
                 throw new SinkConfigurationException(string.Create(CultureInfo.InvariantCulture,
@@ -214,17 +240,29 @@ public sealed class RedisCountSink : ICountSink
         }
     }
 
-    /// <summary>One guarded transaction of the whole file; false when it did not run (the guard, or a watched key changed).</summary>
-    private async Task<bool> CommitOnceAsync(FileCounts counts)
+    /// <summary>
+    /// One guarded transaction of the whole file; false when it did not run (the guard, or a watched key changed). After
+    /// a replacement, the days and protocol names of the old content that the new one lacks are dropped if nothing of them
+    /// remains.
+    /// </summary>
+    private async Task<(bool Committed, bool Replaced)> CommitOnceAsync(FileCounts counts, bool replace)
     {
         if (!idleConnections.TryTake(out var resp))
             resp = await RespConnection.ConnectAsync(connection.Options, CancellationToken.None).ConfigureAwait(false);
         CommitAttempt attempt;
-        var commit = new StreamedCommit(resp, counts, options.AddNewKeysWithZadd) { BetweenWatchAndMulti = options.BetweenWatchAndMulti };
+        var commit = new StreamedCommit(resp, counts, options.AddNewKeysWithZadd, options.WriteRecords, replace) { BetweenWatchAndMulti = options.BetweenWatchAndMulti };
         try
         {
             // The stream is written synchronously from the count tables: off the caller's thread.
             attempt = await Task.Run(commit.Run).ConfigureAwait(false);
+            if (commit.Replaced is { } old)
+            {
+                await Task.Run(() =>
+                {
+                    ProtocolsCleanup.Run(resp, old.Protocols.Except(counts.Protocols, StringComparer.Ordinal).ToList());
+                    SensorDaysCleanup.Run(resp, old.Sensor, DaysLeftBehind(old, counts), old.Keys.Select(k => k.Key));
+                }).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -234,10 +272,17 @@ public sealed class RedisCountSink : ICountSink
         }
         idleConnections.Add(resp);
         if (attempt != CommitAttempt.Committed)
-            return false;
+            return (false, false);
         Interlocked.Add(ref countCommandsSent, commit.CountCommands);
         Interlocked.Add(ref membersSent, counts.MemberCount);
-        return true;
+        return (true, commit.Replaced is not null);
+    }
+
+    /// <summary>The days the replaced content put into its sensor's <c>{sensor}_DAYS</c> that the new content does not.</summary>
+    private static List<string> DaysLeftBehind(FileRecordHeader old, FileCounts counts)
+    {
+        var kept = old.Sensor == counts.Sensor ? StreamedCommit.DayMembers(counts).ToHashSet(StringComparer.Ordinal) : [];
+        return old.AllDays.Where(d => !kept.Contains(d)).ToList();
     }
 
     /// <summary>
@@ -280,7 +325,8 @@ public sealed class RedisCountSink : ICountSink
 
     /// <summary>A failure of the store or of the way to it, reported as one line; anything else is a bug and propagates.</summary>
     private static bool IsStoreFailure(Exception e) =>
-        e is RedisException or TimeoutException or IOException or SocketException or RespServerException or TransactionPartlyAppliedException;
+        e is RedisException or TimeoutException or IOException or SocketException or RespServerException or TransactionPartlyAppliedException
+            or FileRecordFormatException;
 
     /// <summary>
     /// A failure that a later attempt may not meet: the connection is gone or being re-established, the answer did not

@@ -1,5 +1,6 @@
 using System.Text;
 using Potiron.Fast.Aggregation;
+using Potiron.Fast.Redis.Records;
 using Potiron.Fast.Redis.Resp;
 
 namespace Potiron.Fast.Redis;
@@ -25,6 +26,14 @@ internal enum CommitAttempt
 /// (<see cref="ZaddChunk"/> a command; exact, since a member appears once in a group), an existing one by
 /// <c>ZINCRBY</c>. The keys are watched, so if another process creates one of them before our EXEC, the transaction does
 /// not run and is sent again (then with ZINCRBY for that key): never a ZADD that would overwrite a score.</para>
+/// <para>Records: the transaction also writes the file's record (<see cref="PotironKeys.FileRecord"/>): <c>DEL</c> of the
+/// record key after the SADDs, then the compressed record in <c>APPEND</c>s of <see cref="FileRecordFormat.ChunkSize"/>
+/// bytes between the count commands as the members stream, so the record lands with the counts or not at all.</para>
+/// <para>Replacing (<c>--force</c>): when the basename is in <c>FILES</c>, the old record is read under WATCH, and the
+/// transaction subtracts its counts (<c>ZINCRBY key -count member</c>) before adding the new ones, then removes the
+/// members left at zero or below (<c>ZREMRANGEBYSCORE key -inf 0</c> on each old key), so the counts end as if only the
+/// new content had been imported. A file in <c>FILES</c> without a record cannot be replaced
+/// (<see cref="FileRecordMissingException"/>).</para>
 /// <para>The replies (<c>+QUEUED</c> per command, then EXEC's array) are read on a thread of their own while the commands
 /// are written, so neither side's socket buffer can fill and stall the other.</para>
 /// <para>If anything fails before EXEC is written (the counts, the socket, the server), the caller drops the connection
@@ -37,20 +46,33 @@ internal sealed class StreamedCommit
 
     private static readonly byte[] ZincrbyName = Encoding.ASCII.GetBytes("$7\r\nZINCRBY\r\n");
     private static readonly byte[] ZaddName = Encoding.ASCII.GetBytes("$4\r\nZADD\r\n");
+    private static readonly byte[] AppendName = Encoding.ASCII.GetBytes("$6\r\nAPPEND\r\n");
 
     private readonly RespConnection _connection;
     private readonly FileCounts _counts;
     private readonly bool _addNewKeys;
+    private readonly bool _writeRecord;
+    private readonly bool _replace;
     private readonly string[] _keys;
+    private readonly string _recordKey;
+    private FileRecordWriter? _record;
 
     /// <param name="addNewKeys">Variadic ZADD into keys that do not exist yet; false sends ZINCRBY for every member.</param>
-    public StreamedCommit(RespConnection connection, FileCounts counts, bool addNewKeys)
+    /// <param name="writeRecord">Writes the file's record with its counts.</param>
+    /// <param name="replace">A file already in <c>FILES</c> is imported again in place of its recorded counts.</param>
+    public StreamedCommit(RespConnection connection, FileCounts counts, bool addNewKeys, bool writeRecord = true, bool replace = false)
     {
         _connection = connection;
         _counts = counts;
         _addNewKeys = addNewKeys;
+        _writeRecord = writeRecord;
+        _replace = replace;
         _keys = counts.Groups.Select(g => PotironKeys.Counts(counts.Sensor, g)).ToArray();
+        _recordKey = PotironKeys.FileRecord(counts.FileName);
     }
+
+    /// <summary>The record of the import this commit replaced; null when it replaced none.</summary>
+    public FileRecordHeader? Replaced { get; private set; }
 
     /// <summary>Tests only: see <see cref="RedisCountSinkOptions.BetweenWatchAndMulti"/>.</summary>
     public Action? BetweenWatchAndMulti { get; init; }
@@ -60,25 +82,25 @@ internal sealed class StreamedCommit
 
     public CommitAttempt Run()
     {
-        var existing = Prepare();
-        if (existing is null)
+        var prepared = Prepare();
+        if (prepared is null)
             return CommitAttempt.AlreadyImported;
+        var (existing, oldRecord) = prepared.Value;
         BetweenWatchAndMulti?.Invoke();
 
         var writer = _connection.Writer;
         var dayMembers = DayMembers(_counts);
-        long commands = 2 + (_counts.Protocols.Count > 0 ? 1 : 0);
         long countCommands = 0;
         for (var g = 0; g < _keys.Length; g++)
         {
             var members = _counts.Groups[g].MemberCount;
             countCommands += existing[g] ? members : (members + ZaddChunk - 1) / ZaddChunk;
         }
-        commands += countCommands;
 
         // MULTI's +OK, a +QUEUED per command, then EXEC's reply.
-        var replies = new TransactionReplies(_connection.Reader, commands);
+        var replies = new TransactionReplies(_connection.Reader);
         replies.Start();
+        FileRecordReader? old = null;
         try
         {
             writer.Command(1);
@@ -100,14 +122,32 @@ internal sealed class StreamedCommit
                 foreach (var protocol in _counts.Protocols)
                     writer.Bulk(protocol);
             }
+            // A record left by an earlier import (replaced now, or a basename removed from FILES by hand) never outlives
+            // the counts it described.
+            writer.Command(2);
+            writer.Bulk("DEL"u8);
+            writer.Bulk(_recordKey);
+            if (oldRecord is not null)
+            {
+                old = new FileRecordReader(oldRecord);
+                RecordSubtraction.WriteDecrements(writer, old);
+            }
+            _record = _writeRecord ? new FileRecordWriter(_counts, _keys) : null;
             for (var g = 0; g < _keys.Length; g++)
             {
                 var group = _counts.Groups[g];
                 var key = RespWriter.Encode(_keys[g]);
-                CountStream stream = existing[g] ? new IncrementStream(writer, key) : new AddStream(writer, key, group.MemberCount);
+                CountStream stream = existing[g] ? new IncrementStream(this, key) : new AddStream(this, key, group.MemberCount);
                 group.WriteMembers(stream);
                 if (stream.Written != group.MemberCount)
                     throw new InvalidOperationException($"{_keys[g]}: {stream.Written} members written where {group.MemberCount} were announced; the transaction is not sent.");
+            }
+            if (old is not null)
+                RecordSubtraction.WriteRemoveEmptied(writer, old.Header);
+            if (_record is not null)
+            {
+                _record.Finish();
+                SendRecordChunk();
             }
             writer.Command(1);
             writer.Bulk("EXEC"u8);
@@ -119,25 +159,52 @@ internal sealed class StreamedCommit
             replies.Abandon();
             throw;
         }
+        finally
+        {
+            old?.Dispose();
+            _record?.Dispose();
+            _record = null;
+        }
         CountCommands = countCommands;
-        return replies.Wait() ? CommitAttempt.Committed : CommitAttempt.Aborted;
+        if (!replies.Wait())
+            return CommitAttempt.Aborted;
+        Replaced = old?.Header;
+        return CommitAttempt.Committed;
     }
 
     /// <summary>
-    /// WATCH, the FILES check and TYPE of every key the transaction writes; null when the file is in FILES. A key of
-    /// another type would make its commands fail inside EXEC after the others were applied (Redis does not roll back):
-    /// that is refused here, before anything is written.
+    /// Sends the record's compressed bytes as an APPEND when a chunk is ready; called between commands only (an APPEND in
+    /// the middle of a variadic ZADD would break the stream).
     /// </summary>
-    private bool[]? Prepare()
+    private void SendRecordChunk()
+    {
+        if (_record is not { ChunkReady: true })
+            return;
+        var writer = _connection.Writer;
+        writer.Command(3);
+        writer.Raw(AppendName);
+        writer.Bulk(_recordKey);
+        writer.Bulk(_record.PendingBytes);
+        _record.ClearPending();
+    }
+
+    /// <summary>
+    /// WATCH, the FILES check and TYPE of every key the transaction writes; null when the file is in FILES (and is not
+    /// being replaced). A key of another type would make its commands fail inside EXEC after the others were applied
+    /// (Redis does not roll back): that is refused here, before anything is written. When replacing, also the old record
+    /// (read under WATCH, so a change of it before EXEC aborts the transaction), and TYPE of the keys it names.
+    /// </summary>
+    private (bool[] Existing, byte[]? OldRecord)? Prepare()
     {
         var writer = _connection.Writer;
         var reader = _connection.Reader;
         var sets = new List<string> { PotironKeys.SensorDays(_counts.Sensor) };
         if (_counts.Protocols.Count > 0)
             sets.Add(PotironKeys.Protocols);
-        writer.Command(2 + sets.Count + _keys.Length);
+        writer.Command(3 + sets.Count + _keys.Length);
         writer.Bulk("WATCH"u8);
         writer.Bulk(PotironKeys.Files);
+        writer.Bulk(_recordKey);
         foreach (var key in sets)
             writer.Bulk(key);
         foreach (var key in _keys)
@@ -151,6 +218,12 @@ internal sealed class StreamedCommit
             writer.Command(2);
             writer.Bulk("TYPE"u8);
             writer.Bulk(key);
+        }
+        if (_replace)
+        {
+            writer.Command(2);
+            writer.Bulk("GET"u8);
+            writer.Bulk(_recordKey);
         }
         writer.Flush();
 
@@ -171,8 +244,18 @@ internal sealed class StreamedCommit
                 wrongType ??= $"{_keys[i]} holds a {type}, not a sorted set";
             existing[i] = !_addNewKeys || type != "none";
         }
-        if (!imported && wrongType is null)
-            return existing;
+        var oldRecord = _replace ? reader.ReadBulkBytes() : null;
+        if (wrongType is null && imported && _replace)
+        {
+            if (oldRecord is null)
+            {
+                _connection.Call("UNWATCH");
+                throw new FileRecordMissingException(_counts.FileName, "re-imported");
+            }
+            wrongType = RecordSubtraction.CheckTypes(_connection, oldRecord, _keys);
+        }
+        if ((!imported || _replace) && wrongType is null)
+            return (existing, imported ? oldRecord : null);
         _connection.Call("UNWATCH");
         if (wrongType is not null)
             throw new SinkConfigurationException($"{wrongType}: this database was written by something else; {_counts.FileName} is not committed (nothing of it written).");
@@ -194,10 +277,11 @@ internal sealed class StreamedCommit
         return days;
     }
 
-    /// <summary>Writes a group's members as commands; counts them to check the announced number.</summary>
-    private abstract class CountStream(RespWriter writer, byte[] key) : IMemberWriter
+    /// <summary>Writes a group's members as commands, and into the record; counts them to check the announced number.</summary>
+    private abstract class CountStream(StreamedCommit commit, byte[] key) : IMemberWriter
     {
-        protected RespWriter Writer { get; } = writer;
+        protected StreamedCommit Commit { get; } = commit;
+        protected RespWriter Writer => Commit._connection.Writer;
         protected byte[] Key { get; } = key;
         public long Written { get; protected set; }
 
@@ -205,7 +289,7 @@ internal sealed class StreamedCommit
     }
 
     /// <summary><c>ZINCRBY key count member</c> per member: the key exists, its scores add up.</summary>
-    private sealed class IncrementStream(RespWriter writer, byte[] key) : CountStream(writer, key)
+    private sealed class IncrementStream(StreamedCommit commit, byte[] key) : CountStream(commit, key)
     {
         public override void Write(ReadOnlySpan<byte> member, long count)
         {
@@ -215,11 +299,16 @@ internal sealed class StreamedCommit
             Writer.Bulk(count);
             Writer.Bulk(member);
             Written++;
+            if (Commit._record is { } record)
+            {
+                record.Member(member, count);
+                Commit.SendRecordChunk();
+            }
         }
     }
 
     /// <summary><c>ZADD key c1 m1 c2 m2 …</c>, <see cref="ZaddChunk"/> members a command: the key is new.</summary>
-    private sealed class AddStream(RespWriter writer, byte[] key, long members) : CountStream(writer, key)
+    private sealed class AddStream(StreamedCommit commit, byte[] key, long members) : CountStream(commit, key)
     {
         public override void Write(ReadOnlySpan<byte> member, long count)
         {
@@ -228,12 +317,15 @@ internal sealed class StreamedCommit
                 var pairs = Math.Min(ZaddChunk, members - Written);
                 if (pairs <= 0)
                     throw new InvalidOperationException("More members written than the group announced.");
+                // Between two ZADDs: the one place in this key's stream where an APPEND may go.
+                Commit.SendRecordChunk();
                 Writer.Command(2 + 2 * (int)pairs);
                 Writer.Raw(ZaddName);
                 Writer.Raw(Key);
             }
             Writer.Bulk(count);
             Writer.Bulk(member);
+            Commit._record?.Member(member, count);
             Written++;
         }
     }

@@ -77,6 +77,8 @@ public sealed class PipelineCancellationTests
             return ValueTask.FromResult(true);
         }
 
+        public ValueTask<bool> ReplaceAsync(FileCounts counts, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

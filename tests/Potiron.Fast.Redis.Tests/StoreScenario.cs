@@ -2,7 +2,8 @@ namespace Potiron.Fast.Redis.Tests;
 
 /// <summary>
 /// One sink scenario run against any store: parameters stored, several files committed (simple keys), a duplicate
-/// refused, a -ck run flipping ck with a notice and adding combined keys. Its dump must not depend on the server.
+/// refused, a -ck run flipping ck with a notice and adding combined keys, a re-import that loses a day and a protocol,
+/// two files forgotten. Its dump must not depend on the server.
 /// </summary>
 internal static class StoreScenario
 {
@@ -29,6 +30,19 @@ internal static class StoreScenario
             Assert.True(await sink.CommitAsync(SampleCounts.File("test-honeypot-1-20140827000000.cap.gz", combined: true), cancellationToken));
         }
         Assert.Single(notices);
+
+        await using (var sink = new RedisCountSink(connection))
+        {
+            await sink.OpenAsync(new RunParameters { CombinedKeys = true }, cancellationToken);
+            Assert.True(await sink.CommitAsync(SampleCounts.Version(1, combined: true), cancellationToken));
+            Assert.True(await sink.ReplaceAsync(SampleCounts.Version(2, combined: true), cancellationToken));
+        }
+        using (var forgetter = new FileForgetter(connection))
+        {
+            Assert.Equal(ForgetOutcome.Forgotten, (await forgetter.ForgetAsync(files[0].FileName, cancellationToken)).Outcome);
+            Assert.Equal(ForgetOutcome.Forgotten, (await forgetter.ForgetAsync("test-honeypot-1-20140827000000.cap.gz", cancellationToken)).Outcome);
+            Assert.Equal(ForgetOutcome.NotImported, (await forgetter.ForgetAsync(files[0].FileName, cancellationToken)).Outcome);
+        }
 
         await using (var refused = new RedisCountSink(connection))
         {

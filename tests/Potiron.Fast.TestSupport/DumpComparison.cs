@@ -14,6 +14,16 @@ public sealed record DumpCompareOptions
 
     /// <summary>Differing members listed per key (0 = all).</summary>
     public int MaxItems { get; init; } = 10;
+
+    /// <summary>
+    /// For a comparison with a dump of the original potiron (oracle, golden): Potiron.Fast's own keys (its records of
+    /// imported files, under <see cref="CanonicalDump.PotironFastNamespace"/>) are left out, since the original has none.
+    /// Comparisons of two Potiron.Fast stores keep them.
+    /// </summary>
+    public static DumpCompareOptions AgainstOriginal { get; } = new()
+    {
+        IgnoreKeys = [new Regex("^" + Regex.Escape(CanonicalDump.PotironFastNamespace))],
+    };
 }
 
 /// <summary>

@@ -77,6 +77,37 @@ internal sealed class RespReader(Stream stream, int bufferSize = 64 * 1024)
         }
     }
 
+    /// <summary>
+    /// Reads a bulk string reply whole, however long (a file's record); null for nil. An error reply throws
+    /// <see cref="RespServerException"/>.
+    /// </summary>
+    public byte[]? ReadBulkBytes()
+    {
+        var line = ReadLine(out var kind);
+        if (kind == (byte)'-')
+            throw new RespServerException(Encoding.UTF8.GetString(line));
+        if (kind != (byte)'$')
+            throw new RespProtocolException($"'{(char)kind}' where a bulk string was expected");
+        var length = Number(line);
+        if (length < 0)
+            return null;
+        if (length > Array.MaxLength)
+            throw new RespProtocolException($"a bulk string of {length} bytes");
+        var bytes = new byte[length];
+        var copied = 0;
+        while (copied < bytes.Length)
+        {
+            if (_start == _end)
+                Fill();
+            var step = Math.Min(bytes.Length - copied, _end - _start);
+            _buffer.AsSpan(_start, step).CopyTo(bytes.AsSpan(copied));
+            _start += step;
+            copied += step;
+        }
+        Take(2);
+        return bytes;
+    }
+
     /// <summary>Reads one reply whole, nested arrays included; returns the first error found in it, or null.</summary>
     public string? Consume(int depth = 0)
     {

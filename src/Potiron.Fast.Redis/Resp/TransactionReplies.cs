@@ -6,7 +6,12 @@ namespace Potiron.Fast.Redis.Resp;
 /// Reads a streamed transaction's replies on a thread of its own while the commands are still being written: MULTI's
 /// <c>+OK</c>, one <c>+QUEUED</c> per command, then EXEC's reply, each consumed as it comes.
 /// </summary>
-internal sealed class TransactionReplies(RespReader reader, long commands)
+/// <remarks>
+/// The number of commands is not known in advance (a record's APPENDs go out as its compressed bytes fill a chunk), so
+/// EXEC's reply is told from the queue's by its kind: a command being queued answers <c>+QUEUED</c> or an error, EXEC
+/// answers an array (it ran), a nil (a watched key changed) or <c>-EXECABORT</c> (a command was refused while queued).
+/// </remarks>
+internal sealed class TransactionReplies(RespReader reader)
 {
     private readonly Thread _thread = new(static state => ((TransactionReplies)state!).ReadAll())
     {
@@ -30,6 +35,9 @@ internal sealed class TransactionReplies(RespReader reader, long commands)
         return _executed;
     }
 
+    /// <summary>EXEC's refusal of a transaction in which a command failed to queue (Redis, Garnet).</summary>
+    internal static bool IsExecAbort(string error) => error.StartsWith("EXECABORT", StringComparison.Ordinal);
+
     private void ReadAll()
     {
         try
@@ -38,15 +46,19 @@ internal sealed class TransactionReplies(RespReader reader, long commands)
             var multi = reader.Read();
             if (multi.IsError)
                 queueError = "MULTI: " + multi.Text;
-            for (long i = 0; i < commands; i++)
+            RespReply exec;
+            while (true)
             {
-                var queued = reader.Read();
-                if (queued.IsError)
-                    queueError ??= queued.Text;
-                else if (queued.Kind != RespReplyKind.SimpleString)
-                    throw new RespProtocolException($"{queued} where +QUEUED was expected");
+                var reply = reader.Read();
+                if (reply.Kind == RespReplyKind.SimpleString || (reply.IsError && !IsExecAbort(reply.Text!)))
+                {
+                    if (reply.IsError)
+                        queueError ??= reply.Text;
+                    continue;
+                }
+                exec = reply;
+                break;
             }
-            var exec = reader.Read();
             switch (exec.Kind)
             {
                 case RespReplyKind.Nil:
