@@ -42,7 +42,7 @@ internal static class ForgetCommand
                             break;
                         case ForgetOutcome.NoRecord:
                             failed = true;
-                            Console.Error.WriteLine($"potiron: {result.FileName} is in {PotironKeys.Files} but has no record of what it added (imported by the original potiron or with --no-records): it cannot be forgotten; nothing written.");
+                            Console.Error.WriteLine($"potiron: {result.FileName} is in {PotironKeys.Files} but has no record of what it added (imported by the original potiron, or without --records): it cannot be forgotten; nothing written.");
                             break;
                     }
                 }

@@ -44,17 +44,17 @@ internal static class IngestCommand
         };
         var force = new Option<bool>("--force")
         {
-            Description = "Re-import files already in FILES: each replaces what its earlier import added (needs the record Potiron.Fast keeps of each import).",
+            Description = "Re-import files already in FILES: each replaces what its earlier import added (needs the record kept by an import with --records; implies --records).",
         };
-        var noRecords = new Option<bool>("--no-records")
+        var records = new Option<bool>("--records")
         {
-            Description = "Keep no record of what each file added (saves its storage; such files cannot be re-imported with --force or forgotten).",
+            Description = "Also keep a record of what each file added (potiron-fast/record/FILE, about 9 bytes a member), so that --force and 'potiron forget' can replace or remove it later. Off by default: the store then holds exactly the original's keys.",
         };
         var stdinName = new Option<string>("--stdin-name") { Description = "File name recorded in FILES for standard input.", DefaultValueFactory = _ => "stdin" };
 
         var command = new Command(Name, "Read captures, count potiron's fields per sensor and day, and store the counts (potiron's standard format).")
         {
-            input, quiet, work.FieldFilter, work.CombinedKeys, tsharkFilter, outputDir, enableJson, isn, layer2, work.TimeZone, sensor, work.Ipv6, work.Jobs, work.MemoryBudget, work.SpillDirectory, sink, json, stdinName, retryFor, force, noRecords,
+            input, quiet, work.FieldFilter, work.CombinedKeys, tsharkFilter, outputDir, enableJson, isn, layer2, work.TimeZone, sensor, work.Ipv6, work.Jobs, work.MemoryBudget, work.SpillDirectory, sink, json, stdinName, retryFor, force, records,
             afterDoubleDash,
         };
         store.AddTo(command);
@@ -127,7 +127,7 @@ internal static class IngestCommand
                     {
                         Notice = console.Notice,
                         RetryFor = TimeSpan.FromSeconds(retrySeconds),
-                        WriteRecords = !parse.GetValue(noRecords),
+                        WriteRecords = parse.GetValue(records) || parse.GetValue(force),
                     });
                     result = await new IngestPipeline(options, redisSink, console).RunAsync(stop.Token);
                 }

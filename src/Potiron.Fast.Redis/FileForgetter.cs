@@ -15,7 +15,7 @@ public enum ForgetOutcome
     Forgotten,
     /// <summary>Its basename is not in <c>FILES</c>.</summary>
     NotImported,
-    /// <summary>In <c>FILES</c> without a record (the original potiron's import, or <c>--no-records</c>): nothing written.</summary>
+    /// <summary>In <c>FILES</c> without a record (the original potiron's import, or one without <c>--records</c>): nothing written.</summary>
     NoRecord,
 }
 

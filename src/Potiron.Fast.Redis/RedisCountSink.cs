@@ -26,10 +26,10 @@ public sealed record RedisCountSinkOptions
 
     /// <summary>
     /// Writes each file's record (<see cref="PotironKeys.FileRecord"/>) with its counts, so that it can later be
-    /// re-imported (<see cref="RedisCountSink.ReplaceAsync"/>) or forgotten (<see cref="FileForgetter"/>). False
-    /// (<c>--no-records</c>): no record, and the file can be neither.
+    /// re-imported (<see cref="RedisCountSink.ReplaceAsync"/>) or forgotten (<see cref="FileForgetter"/>). Off by default
+    /// (<c>--records</c> turns it on): the store then holds exactly the original potiron's keys, byte for byte.
     /// </summary>
-    public bool WriteRecords { get; init; } = true;
+    public bool WriteRecords { get; init; }
 
     /// <summary>
     /// Tests only: runs on the commit's thread between the WATCH round trip and MULTI, where another process's write
@@ -250,7 +250,7 @@ public sealed class RedisCountSink : ICountSink
         if (!idleConnections.TryTake(out var resp))
             resp = await RespConnection.ConnectAsync(connection.Options, CancellationToken.None).ConfigureAwait(false);
         CommitAttempt attempt;
-        var commit = new StreamedCommit(resp, counts, options.AddNewKeysWithZadd, options.WriteRecords, replace) { BetweenWatchAndMulti = options.BetweenWatchAndMulti };
+        var commit = new StreamedCommit(resp, counts, options.AddNewKeysWithZadd, options.WriteRecords || replace, replace) { BetweenWatchAndMulti = options.BetweenWatchAndMulti };
         try
         {
             // The stream is written synchronously from the count tables: off the caller's thread.

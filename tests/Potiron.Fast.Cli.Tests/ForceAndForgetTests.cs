@@ -15,7 +15,7 @@ public sealed class ForceAndForgetTests(RedisServerFixture redis) : IClassFixtur
     private async Task<CanonicalDump> CleanIngest(params string[] inputs)
     {
         await redis.FlushAsync();
-        var run = await Potiron(["ingest", "-i", .. inputs]);
+        var run = await Potiron(["ingest", "--records", "-i", .. inputs]);
         Assert.True(run.ExitCode == 0, run.ToString());
         var dump = await CanonicalDump.ReadAsync(redis.Multiplexer);
         await redis.FlushAsync();
@@ -32,7 +32,7 @@ public sealed class ForceAndForgetTests(RedisServerFixture redis) : IClassFixtur
         var expected = await CleanIngest(Samples.PathOf(Other), Samples.PathOf(Changed));
 
         // The cut leaves a truncated last record: a warning (exit 1), the file is imported.
-        var first = await Potiron("ingest", "-i", Samples.PathOf(Other), truncated);
+        var first = await Potiron("ingest", "--records", "-i", Samples.PathOf(Other), truncated);
         Assert.True(first.StandardOutput.Contains("(2 imported, 0 skipped, 0 failed, 0 damaged)", StringComparison.Ordinal), first.ToString());
         var skipped = await Potiron("ingest", "-i", Samples.PathOf(Changed));
         Assert.Contains("(0 imported, 1 skipped, 0 failed, 0 damaged)", skipped.StandardOutput);
@@ -49,21 +49,21 @@ public sealed class ForceAndForgetTests(RedisServerFixture redis) : IClassFixtur
     public async Task Ingest_force_fails_a_file_imported_without_a_record_and_does_the_others()
     {
         await redis.FlushAsync();
-        Assert.Equal(0, (await Potiron("ingest", "--no-records", "-i", Samples.PathOf(Changed))).ExitCode);
-        Assert.Equal(0, (await Potiron("ingest", "-i", Samples.PathOf(Other))).ExitCode);
+        Assert.Equal(0, (await Potiron("ingest", "-i", Samples.PathOf(Changed))).ExitCode);
+        Assert.Equal(0, (await Potiron("ingest", "--records", "-i", Samples.PathOf(Other))).ExitCode);
 
         var forced = await Potiron("ingest", "--force", "-i", Samples.PathOf(Changed), Samples.PathOf(Other));
 
         Assert.True(forced.ExitCode == 1, forced.ToString());
         Assert.Contains("(1 imported, 0 skipped, 1 failed, 0 damaged)", forced.StandardOutput);
-        Assert.Contains($"{Changed} is in FILES but has no record of what it added (imported by the original potiron or with --no-records): it cannot be re-imported; nothing written.", forced.StandardError);
+        Assert.Contains($"{Changed} is in FILES but has no record of what it added (imported by the original potiron, or without --records): it cannot be re-imported; nothing written.", forced.StandardError);
     }
 
     [Fact]
     public async Task Forget_leaves_the_store_as_if_the_file_had_never_been_imported()
     {
         var expected = await CleanIngest(Samples.PathOf(Other));
-        Assert.Equal(0, (await Potiron("ingest", "-i", Samples.PathOf(Changed), Samples.PathOf(Other))).ExitCode);
+        Assert.Equal(0, (await Potiron("ingest", "--records", "-i", Samples.PathOf(Changed), Samples.PathOf(Other))).ExitCode);
 
         var forget = await Potiron("forget", Samples.PathOf(Changed));
 
@@ -77,8 +77,8 @@ public sealed class ForceAndForgetTests(RedisServerFixture redis) : IClassFixtur
     public async Task Forget_reports_an_unknown_file_and_one_without_a_record_and_does_the_others()
     {
         await redis.FlushAsync();
-        Assert.Equal(0, (await Potiron("ingest", "--no-records", "-i", Samples.PathOf(Changed))).ExitCode);
-        Assert.Equal(0, (await Potiron("ingest", "-i", Samples.PathOf(Other))).ExitCode);
+        Assert.Equal(0, (await Potiron("ingest", "-i", Samples.PathOf(Changed))).ExitCode);
+        Assert.Equal(0, (await Potiron("ingest", "--records", "-i", Samples.PathOf(Other))).ExitCode);
 
         var forget = await Potiron("forget", "never-1-0-20240101000000.pcap", Changed, Other);
 
@@ -86,7 +86,7 @@ public sealed class ForceAndForgetTests(RedisServerFixture redis) : IClassFixtur
         Assert.Equal(
         [
             "potiron: never-1-0-20240101000000.pcap is not in FILES: nothing to forget.",
-            $"potiron: {Changed} is in FILES but has no record of what it added (imported by the original potiron or with --no-records): it cannot be forgotten; nothing written.",
+            $"potiron: {Changed} is in FILES but has no record of what it added (imported by the original potiron, or without --records): it cannot be forgotten; nothing written.",
         ], forget.ErrorLines);
         Assert.StartsWith($"{Other}: forgotten (", forget.StandardOutput);
         Assert.Equal([Changed], (await redis.Database.SetMembersAsync("FILES")).Select(f => f.ToString()));

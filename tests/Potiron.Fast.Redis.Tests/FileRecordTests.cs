@@ -29,7 +29,7 @@ public sealed class FileRecordTests(RedisServerFixture redis) : IAsyncLifetime
     public async Task A_record_reads_back_as_what_the_commit_wrote(bool combined)
     {
         var counts = SampleCounts.File(combined: combined);
-        await using var sink = new RedisCountSink(connection);
+        await using var sink = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true });
         await sink.OpenAsync(new RunParameters { CombinedKeys = combined }, Token);
         Assert.True(await sink.CommitAsync(counts, Token));
 
@@ -42,7 +42,7 @@ public sealed class FileRecordTests(RedisServerFixture redis) : IAsyncLifetime
     public async Task A_large_record_goes_in_several_appends_and_reads_back_whole()
     {
         var counts = SampleCounts.Large(300_000);
-        await using var sink = new RedisCountSink(connection);
+        await using var sink = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true });
         await sink.OpenAsync(new RunParameters(), Token);
         Assert.True(await sink.CommitAsync(counts, Token));
 

@@ -28,7 +28,7 @@ public sealed class ReimportTests(RedisServerFixture redis) : IAsyncLifetime
     private async Task<CanonicalDump> CleanImport(bool combined, params FileCounts[] files)
     {
         await redis.FlushAsync();
-        await using var sink = new RedisCountSink(connection);
+        await using var sink = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true });
         await sink.OpenAsync(new RunParameters { CombinedKeys = combined }, Token);
         foreach (var file in files)
             Assert.True(await sink.CommitAsync(file, Token));
@@ -44,7 +44,7 @@ public sealed class ReimportTests(RedisServerFixture redis) : IAsyncLifetime
     {
         var expected = await CleanImport(combined, SampleCounts.File(Other, combined: combined), SampleCounts.Version(2, combined: combined));
 
-        await using var sink = new RedisCountSink(connection);
+        await using var sink = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true });
         await sink.OpenAsync(new RunParameters { CombinedKeys = combined }, Token);
         Assert.True(await sink.CommitAsync(SampleCounts.File(Other, combined: combined), Token));
         Assert.True(await sink.CommitAsync(SampleCounts.Version(1, combined: combined), Token));
@@ -60,7 +60,7 @@ public sealed class ReimportTests(RedisServerFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Replacing_twice_with_the_same_content_changes_nothing_more()
     {
-        await using var sink = new RedisCountSink(connection);
+        await using var sink = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true });
         await sink.OpenAsync(new RunParameters(), Token);
         Assert.True(await sink.CommitAsync(SampleCounts.File(Other), Token));
         Assert.False(await sink.ReplaceAsync(SampleCounts.Version(2), Token));   // not imported yet: a plain import
@@ -80,19 +80,19 @@ public sealed class ReimportTests(RedisServerFixture redis) : IAsyncLifetime
             Assert.True(await withoutRecords.CommitAsync(SampleCounts.Version(1), Token));
         }
         var before = (await Dump()).Render();
-        await using var sink = new RedisCountSink(connection);
+        await using var sink = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true });
         await sink.OpenAsync(new RunParameters(), Token);
 
         var failure = await Assert.ThrowsAsync<FileRecordMissingException>(async () => await sink.ReplaceAsync(SampleCounts.Version(2), Token));
 
-        Assert.Equal("test-honeypot-1-20140826120000.cap.gz is in FILES but has no record of what it added (imported by the original potiron or with --no-records): it cannot be re-imported; nothing written.", failure.Message);
+        Assert.Equal("test-honeypot-1-20140826120000.cap.gz is in FILES but has no record of what it added (imported by the original potiron, or without --records): it cannot be re-imported; nothing written.", failure.Message);
         Assert.Equal(before, (await Dump()).Render());
     }
 
     [Fact]
     public async Task A_plain_commit_still_skips_a_file_in_files()
     {
-        await using var sink = new RedisCountSink(connection);
+        await using var sink = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true });
         await sink.OpenAsync(new RunParameters(), Token);
         Assert.True(await sink.CommitAsync(SampleCounts.Version(1), Token));
         var before = (await Dump()).Render();
@@ -106,13 +106,14 @@ public sealed class ReimportTests(RedisServerFixture redis) : IAsyncLifetime
         var expected = await CleanImport(false, SampleCounts.Version(2));
         const string key = "test-honeypot-1:20140826:iptos";
         var interfered = 0;
-        await using (var plain = new RedisCountSink(connection))
+        await using (var plain = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true }))
         {
             await plain.OpenAsync(new RunParameters(), Token);
             Assert.True(await plain.CommitAsync(SampleCounts.Version(1), Token));
         }
         await using var sink = new RedisCountSink(connection, new RedisCountSinkOptions
         {
+            WriteRecords = true,
             BetweenWatchAndMulti = () =>
             {
                 // v2's key did not exist at TYPE time: a ZADD now would overwrite this score if EXEC ran.

@@ -13,7 +13,7 @@ internal static class StoreScenario
         if (files.Count == 0)
             files = [SampleCounts.File("test-honeypot-1-20140826000000.cap.gz"), SampleCounts.File("test-honeypot-1-20140826010000.cap.gz", scale: 2)];
 
-        await using (var sink = new RedisCountSink(connection))
+        await using (var sink = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true }))
         {
             await sink.OpenAsync(new RunParameters(), cancellationToken);
             Assert.Equal(ParameterCheckOutcome.Stored, sink.ParameterCheckResult!.Outcome);
@@ -24,14 +24,14 @@ internal static class StoreScenario
         }
 
         var notices = new List<string>();
-        await using (var sink = new RedisCountSink(connection, new RedisCountSinkOptions { Notice = notices.Add }))
+        await using (var sink = new RedisCountSink(connection, new RedisCountSinkOptions { Notice = notices.Add, WriteRecords = true }))
         {
             await sink.OpenAsync(new RunParameters { CombinedKeys = true }, cancellationToken);
             Assert.True(await sink.CommitAsync(SampleCounts.File("test-honeypot-1-20140827000000.cap.gz", combined: true), cancellationToken));
         }
         Assert.Single(notices);
 
-        await using (var sink = new RedisCountSink(connection))
+        await using (var sink = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true }))
         {
             await sink.OpenAsync(new RunParameters { CombinedKeys = true }, cancellationToken);
             Assert.True(await sink.CommitAsync(SampleCounts.Version(1, combined: true), cancellationToken));
@@ -44,7 +44,7 @@ internal static class StoreScenario
             Assert.Equal(ForgetOutcome.NotImported, (await forgetter.ForgetAsync(files[0].FileName, cancellationToken)).Outcome);
         }
 
-        await using (var refused = new RedisCountSink(connection))
+        await using (var refused = new RedisCountSink(connection, new RedisCountSinkOptions { WriteRecords = true }))
         {
             await Assert.ThrowsAsync<SinkConfigurationException>(async () =>
                 await refused.OpenAsync(new RunParameters { CombinedKeys = true, UserFilter = "tcp" }, cancellationToken));

@@ -83,8 +83,8 @@ internal static class RecordSubtraction
 }
 
 /// <summary>
-/// The file is in <c>FILES</c> but has no record: it was imported by the original potiron, or with <c>--no-records</c>,
+/// The file is in <c>FILES</c> but has no record: it was imported by the original potiron, or without <c>--records</c>,
 /// so what it added cannot be told from what other files added. Nothing written.
 /// </summary>
 public sealed class FileRecordMissingException(string fileName, string doing)
-    : Exception($"{fileName} is in {PotironKeys.Files} but has no record of what it added (imported by the original potiron or with --no-records): it cannot be {doing}; nothing written.");
+    : Exception($"{fileName} is in {PotironKeys.Files} but has no record of what it added (imported by the original potiron, or without --records): it cannot be {doing}; nothing written.");
