@@ -20,6 +20,8 @@ namespace Potiron.Fast.Ingest;
 /// </remarks>
 public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IIngestProgress? progress = null)
 {
+    private readonly SemaphoreSlim readSlots = new(Math.Max(1, options.Workers));
+
     public async Task<IngestResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -68,7 +70,9 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
         {
             // The token is not given to ForEachAsync: a cancelled run still visits every file (each one then returns at
             // once as not done), so that every input has its result and the files in flight end as described above.
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers) };
+            // One file more than there are read slots: while a file's commit streams into the store (the store's
+            // time, not ours), the next file is already being read into another worker's tables.
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers) + 1 };
             await Parallel.ForEachAsync(work, parallel, async (index, _) =>
             {
                 if (!workers.TryTake(out var worker))
@@ -142,6 +146,34 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
     }
 
     private async Task<FileResult> IngestFileAsync(IngestWorker worker, Func<CaptureInput, ReadSummary> readFile, CaptureInput input, CancellationToken token)
+    {
+        // -j bounds the files being read at once; a file whose read is done waits for its commit outside this bound.
+        try
+        {
+            await readSlots.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return NotStarted(input);
+        }
+        var holdsSlot = true;
+        try
+        {
+            return await IngestFileAsync(worker, readFile, input, token, () =>
+            {
+                readSlots.Release();
+                holdsSlot = false;
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (holdsSlot)
+                readSlots.Release();
+        }
+    }
+
+    private async Task<FileResult> IngestFileAsync(IngestWorker worker, Func<CaptureInput, ReadSummary> readFile, CaptureInput input,
+        CancellationToken token, Action readDone)
     {
         var name = NameOf(input);
         if (token.IsCancellationRequested)
@@ -227,6 +259,7 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
         try
         {
             counts = worker.Tables.ToFileCounts(name);
+            readDone();
             // The read is done: the file is committed even when the run is being cancelled meanwhile. A commit is all or
             // nothing, so finishing it costs one transaction and spares a re-read.
             if (options.Force)
