@@ -12,7 +12,10 @@ public sealed record IngestOptions
     public string? Sensor { get; init; }
     /// <summary>The time zone of the day keys (UTC by default).</summary>
     public DayCalendar Calendar { get; init; } = new();
-    /// <summary>How many files are read at once; each worker has its own decoder and tables.</summary>
+    /// <summary>
+    /// How many files are read at once; each worker has its own decoder and tables. One more file may be committing
+    /// meanwhile (with its own tables), so that reading overlaps the store's work.
+    /// </summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
     /// <summary>
     /// Bytes that the run's count tables may hold together (shared evenly by the workers' tables); past their share they
