@@ -33,4 +33,23 @@ public sealed partial class CountTables
         for (var i = 0; i < count; i++)
             Count(_pendingDays[i], _pendingFields[i]);
     }
+
+    /// <summary>
+    /// Counts packets that <see cref="IsCounted"/> accepted, with their days from <see cref="DayCalendar.TryGetDay"/>,
+    /// prefetching each group of 32 before counting it (a staged read hands them over in batches).
+    /// </summary>
+    public void CountAll(ReadOnlySpan<int> days, ReadOnlySpan<PacketFields> fields)
+    {
+        if (days.Length != fields.Length)
+            throw new ArgumentException("One day per packet.", nameof(days));
+        FlushPending();
+        for (var start = 0; start < days.Length; start += PendingCapacity)
+        {
+            var end = Math.Min(start + PendingCapacity, days.Length);
+            for (var i = start; i < end; i++)
+                Prefetch(days[i], fields[i]);
+            for (var i = start; i < end; i++)
+                Count(days[i], fields[i]);
+        }
+    }
 }

@@ -54,7 +54,18 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
                 work.Add(i);
         }
 
-        if (work.Count < options.Workers && options.Workers > 1)
+        if (work.Count < options.Workers && options.Workers == 2)
+        {
+            // Fewer files than the two workers: each file is read and decoded on one core and counted on the other.
+            var staged = new StagedFileIngest(new IngestWorker(options) { Cancellation = cancellationToken }) { Cancellation = cancellationToken };
+            foreach (var index in work)
+            {
+                results[index] = await IngestFileAsync(staged.Worker, input => staged.Read(input, progress), inputs[index], cancellationToken).ConfigureAwait(false);
+                Report(results[index]!);
+            }
+            workers.Add(staged.Worker);
+        }
+        else if (work.Count < options.Workers && options.Workers > 2)
         {
             // Fewer files than cores: each file is read once and decoded on every core.
             var split = new SplitFileIngest(options, options.Workers) { Cancellation = cancellationToken };

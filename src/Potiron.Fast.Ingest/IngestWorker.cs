@@ -62,6 +62,35 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
         return true;
     }
 
+    /// <summary>
+    /// The first half of <see cref="Process"/> for a staged read (<see cref="StagedFileIngest"/>): decodes, filters and
+    /// dates one packet, keeps the statistics, and leaves the counting to another thread. True when the packet is to be
+    /// counted, with its day and fields.
+    /// </summary>
+    public bool Decode(LinkType linkType, ReadOnlySpan<byte> frame, long printedSeconds, bool hasTimestamp, out int day, out PacketFields fields)
+    {
+        day = 0;
+        fields = default;
+        if (!Decoder.Decode(linkType, frame, ref _fields))
+            return false;
+        var counted = CountTables.IsCounted(_fields, options.Parameters.Ipv6);
+        if (!counted)
+            return false;
+        if (!hasTimestamp)
+        {
+            PacketsWithoutTimestamp++;
+            return false;
+        }
+        if (!Calendar.TryGetDay(printedSeconds, out day))
+        {
+            PacketsOutOfCalendar++;
+            return false;
+        }
+        Counted++;
+        fields = _fields;
+        return true;
+    }
+
     /// <summary>The run's token: once it is cancelled, <see cref="Read"/> abandons its file (OperationCanceledException).</summary>
     public CancellationToken Cancellation { get; init; }
 

@@ -3,7 +3,10 @@ using Potiron.Fast.Capture;
 
 namespace Potiron.Fast.Ingest.Tests;
 
-/// <summary>One file decoded on several lanes counts exactly what one sequential worker counts.</summary>
+/// <summary>
+/// One file decoded on several lanes, or decoded on one thread and counted on another, counts exactly what one
+/// sequential worker counts.
+/// </summary>
 public sealed class SplitFileIngestTests
 {
     public static TheoryData<string> Files()
@@ -21,7 +24,7 @@ public sealed class SplitFileIngestTests
 
     [Theory]
     [MemberData(nameof(Files))]
-    public void Split_ingest_equals_sequential_ingest(string path)
+    public void Split_and_staged_ingest_equal_sequential_ingest(string path)
     {
         foreach (var combined in new[] { false, true })
         {
@@ -44,6 +47,17 @@ public sealed class SplitFileIngestTests
             foreach (var worker in split.Workers)
                 splitEvents.MergeFrom(worker.Decoder.Events);
             Assert.Equal(sequential.Decoder.Events.NonZero(), splitEvents.NonZero());
+
+            var staged = new StagedFileIngest(new IngestWorker(options));
+            var stagedSummary = staged.Read(input, null);
+            Assert.Equal(expectedSummary.Packets, stagedSummary.Packets);
+            Assert.Equal(expectedSummary.Counted, stagedSummary.Counted);
+            Assert.Equal(expectedSummary.Bytes, stagedSummary.Bytes);
+            Assert.Equal(expectedSummary.Problem, stagedSummary.Problem);
+            Assert.Equal(expected, Render(staged.Worker.Tables.ToFileCounts(name)));
+            Assert.Equal(sequential.Decoder.Events.NonZero(), staged.Worker.Decoder.Events.NonZero());
+            Assert.Equal(sequential.PacketsWithoutTimestamp, staged.Worker.PacketsWithoutTimestamp);
+            Assert.Equal(sequential.PacketsOutOfCalendar, staged.Worker.PacketsOutOfCalendar);
         }
     }
 
