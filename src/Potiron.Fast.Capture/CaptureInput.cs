@@ -27,10 +27,11 @@ public sealed record CaptureInput(string Path, string DisplayName, string BaseNa
         new(text, Printable(text), System.IO.Path.GetFileName(text)) { NativePath = nativePath };
 
     /// <summary>Opens a reader on this input (standard input is read as a stream, without seeking).</summary>
-    public CaptureFileReader OpenReader() =>
+    /// <param name="decompressAhead">A compressed file is decompressed on a thread of its own (not standard input).</param>
+    public CaptureFileReader OpenReader(bool decompressAhead = false) =>
         IsStandardInput ? CaptureFileReader.Open(Console.OpenStandardInput(), DisplayName)
-        : NativePath is not null ? CaptureFileReader.Open(DisplayName, () => NativeFileNames.OpenRead(NativePath))
-        : CaptureFileReader.Open(DisplayName, () => CaptureFileReader.OpenFile(Path));
+        : NativePath is not null ? CaptureFileReader.Open(DisplayName, () => NativeFileNames.OpenRead(NativePath), decompressAhead)
+        : CaptureFileReader.Open(DisplayName, () => CaptureFileReader.OpenFile(Path), decompressAhead);
 
     /// <summary>The text with each control character as <c>\xHH</c>.</summary>
     public static string Printable(string text)

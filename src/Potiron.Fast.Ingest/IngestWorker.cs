@@ -117,7 +117,7 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
         return new ReadSummary(packets, Counted, reader.CompressedBytesRead, reader.Problem, reader.Warnings.ToArray());
     }
 
-    public static CaptureFileReader Open(CaptureInput input) => input.OpenReader();
+    public static CaptureFileReader Open(CaptureInput input, bool decompressAhead = false) => input.OpenReader(decompressAhead);
 }
 
 /// <summary>What reading one file gave.</summary>

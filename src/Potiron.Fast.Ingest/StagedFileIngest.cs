@@ -7,7 +7,8 @@ namespace Potiron.Fast.Ingest;
 
 /// <summary>
 /// One file on two cores as a two-stage pipeline: this thread reads, decodes, filters and dates each packet in file
-/// order, and a second thread counts the accepted ones into the worker's tables, batch by batch. Unlike the lanes of
+/// order, and a second thread counts the accepted ones into the worker's tables, batch by batch (a compressed file is
+/// also decompressed ahead on a third thread). Unlike the lanes of
 /// <see cref="SplitFileIngest"/> there is one set of tables (no duplicated values, no merge) and one decoder (fragments
 /// reassemble in order as in a sequential read), so the counts and the memory are those of a sequential read.
 /// </summary>
@@ -53,7 +54,8 @@ internal sealed class StagedFileIngest(IngestWorker worker)
         long packets = 0, bytes = 0;
         try
         {
-            reader = IngestWorker.Open(input);
+            // A compressed file gets a third stage: the codec on its own thread (gzip is most of such a read).
+            reader = IngestWorker.Open(input, decompressAhead: true);
             long reportedPackets = 0, reportedBytes = 0;
             var batch = Rent();
             while (reader.TryRead(out var record))

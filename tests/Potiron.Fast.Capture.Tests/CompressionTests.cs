@@ -245,4 +245,57 @@ public sealed class CompressionTests
 
         Assert.Equal(CaptureProblemKind.IoError, result.Problem?.Kind);
     }
+
+    /// <summary>
+    /// Decompressing on a thread of its own (the staged read's third stage): an intact stream reads exactly as directly;
+    /// on a cut or damaged one the codec reports the damage per read call, so the records kept before the warning may
+    /// differ by what one read decodes, but they are the same records, and the same warning follows them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Compressions))]
+    public void Decompressing_ahead_reads_as_a_direct_read(CaptureCompression compression)
+    {
+        byte[] compressed = Compress(compression, BuildCapture(6000));
+        var variants = new List<byte[]> { compressed };
+        foreach (int cut in (int[])[9, 30, 1000, compressed.Length / 3, compressed.Length / 2, compressed.Length - 9, compressed.Length - 1])
+            variants.Add(compressed[..cut]);
+        foreach (int at in (int[])[40, compressed.Length / 4, compressed.Length / 2])
+        {
+            byte[] damaged = (byte[])compressed.Clone();
+            damaged[at] ^= 0x5A;
+            variants.Add(damaged);
+        }
+
+        var folder = Directory.CreateTempSubdirectory("potiron-read-ahead-");
+        try
+        {
+            for (int i = 0; i < variants.Count; i++)
+            {
+                string path = Path.Combine(folder.FullName, $"variant-{i}.cap");
+                File.WriteAllBytes(path, variants[i]);
+                using var direct = CaptureFileReader.Open(path);
+                ReadResult expected = CaptureReading.Drain(direct);
+                using var ahead = CaptureFileReader.Open(path, decompressAhead: true);
+                ReadResult actual = CaptureReading.Drain(ahead);
+                string what = $"variant {i}: direct {expected.Describe()}; ahead {actual.Describe()}";
+
+                if (i == 0)
+                {
+                    Assert.True(expected.Equivalent(actual), what);
+                    Assert.Equal(direct.BytesRead, ahead.BytesRead);
+                    Assert.Equal(direct.CompressedBytesRead, ahead.CompressedBytesRead);
+                    continue;
+                }
+                Assert.Equal(expected.Problem?.Kind, actual.Problem?.Kind);
+                Assert.Equal(expected.Warnings.Select(w => w.Kind), actual.Warnings.Select(w => w.Kind));
+                var (shorter, longer) = expected.Records.Count <= actual.Records.Count ? (expected, actual) : (actual, expected);
+                Assert.True(shorter.Records.SequenceEqual(longer.Records.Take(shorter.Records.Count)), what);
+                Assert.True(Math.Abs(direct.BytesRead - ahead.BytesRead) <= 256 << 10, what);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
