@@ -9,19 +9,8 @@ namespace Potiron.Fast.Redis.Tests;
 /// as exactly what the commit wrote, in chunks when large; and the reply reader tells EXEC's reply by its kind.
 /// </summary>
 [Collection(RedisServerCollection.Name)]
-public sealed class FileRecordTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class FileRecordTests(RedisServerFixture fixture) : StoreTest(fixture)
 {
-    private PotironStoreConnection connection = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await redis.FlushAsync();
-        connection = await PotironStoreConnection.ConnectAsync(RedisConnectionOptions.ForUnixSocket(redis.SocketPath), Token);
-    }
-
-    public ValueTask DisposeAsync() => connection.DisposeAsync();
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Theory]
     [InlineData(false)]

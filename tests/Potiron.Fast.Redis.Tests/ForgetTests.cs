@@ -5,22 +5,9 @@ namespace Potiron.Fast.Redis.Tests;
 /// was never imported, days included; a file not imported or without a record is reported and nothing is written.
 /// </summary>
 [Collection(RedisServerCollection.Name)]
-public sealed class ForgetTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class ForgetTests(RedisServerFixture fixture) : StoreTest(fixture)
 {
     private const string Other = "test-honeypot-1-20140826000000.cap.gz";
-    private PotironStoreConnection connection = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await redis.FlushAsync();
-        connection = await PotironStoreConnection.ConnectAsync(RedisConnectionOptions.ForUnixSocket(redis.SocketPath), Token);
-    }
-
-    public ValueTask DisposeAsync() => connection.DisposeAsync();
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private Task<CanonicalDump> Dump() => CanonicalDump.ReadAsync(redis.Multiplexer);
 
     private async Task Import(bool combined, bool records, params FileCounts[] files)
     {

@@ -7,22 +7,9 @@ namespace Potiron.Fast.Redis.Tests;
 /// place of its recorded counts, and the store ends exactly as a clean import of the new content, records included.
 /// </summary>
 [Collection(RedisServerCollection.Name)]
-public sealed class ReimportTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class ReimportTests(RedisServerFixture fixture) : StoreTest(fixture)
 {
     private const string Other = "test-honeypot-1-20140826000000.cap.gz";
-    private PotironStoreConnection connection = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await redis.FlushAsync();
-        connection = await PotironStoreConnection.ConnectAsync(RedisConnectionOptions.ForUnixSocket(redis.SocketPath), Token);
-    }
-
-    public ValueTask DisposeAsync() => connection.DisposeAsync();
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private Task<CanonicalDump> Dump() => CanonicalDump.ReadAsync(redis.Multiplexer);
 
     /// <summary>The store after importing <paramref name="files"/> one by one into an empty database.</summary>
     private async Task<CanonicalDump> CleanImport(bool combined, params FileCounts[] files)

@@ -8,20 +8,9 @@ namespace Potiron.Fast.Redis.Tests;
 /// store, a key created by another process before EXEC is never overwritten, and memory does not grow with members.
 /// </summary>
 [Collection(RedisServerCollection.Name)]
-public sealed class StreamedCommitTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class StreamedCommitTests(RedisServerFixture fixture) : StoreTest(fixture)
 {
     private const string Key = "test-big-1:20240101:ipsrc";
-    private PotironStoreConnection connection = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await redis.FlushAsync();
-        connection = await PotironStoreConnection.ConnectAsync(RedisConnectionOptions.ForUnixSocket(redis.SocketPath), Token);
-    }
-
-    public ValueTask DisposeAsync() => connection.DisposeAsync();
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task New_keys_take_variadic_zadd_existing_keys_zincrby_and_both_add_up()
