@@ -201,6 +201,17 @@ if [ $TSHARK = 1 ] || [ -n "$ORIGINAL" ]; then
   fi
 fi
 
+# stream_of INPUT KIND: the anchor's Redis command stream of INPUT (-R or -A), made once (not timed)
+stream_of() {
+  local input=$1 kind=$2 stream
+  stream=$SCRATCH/streams/$(basename "$input").$kind.resp
+  if [ ! -s "$stream" ] || [ "$input" -nt "$stream" ]; then
+    mkdir -p "$SCRATCH/streams"
+    "$ANCHORS/potiron_native" -s bench-sensor1-0 "-$kind" "$stream.tmp" "$input" >/dev/null 2>&1 && mv "$stream.tmp" "$stream"
+  fi
+  echo "$stream"
+}
+
 # ---------------------------------------------------------------- a private redis-server (check, --redis, --original)
 REDIS_DIR="" REDIS_PID=""
 cleanup() {
@@ -250,17 +261,6 @@ tool_command() {
       echo "cd $REDIS_DIR && exec env TZ=UTC LC_ALL=C.UTF-8 POTIRON_HOME=$ORIGINAL PYTHONPATH=$ORIGINAL PYTHONWARNINGS=ignore::DeprecationWarning python3 $ORIGINAL/bin/parse_pcap_files.py -u $REDIS_DIR/redis.sock -i $q" ;;
     *) echo "compare.sh: unknown tool $tool" >&2; exit 1 ;;
   esac
-}
-
-# stream_of INPUT KIND: the anchor's Redis command stream of INPUT (-R or -A), made once (not timed)
-stream_of() {
-  local input=$1 kind=$2 stream
-  stream=$SCRATCH/streams/$(basename "$input").$kind.resp
-  if [ ! -s "$stream" ] || [ "$input" -nt "$stream" ]; then
-    mkdir -p "$SCRATCH/streams"
-    "$ANCHORS/potiron_native" -s bench-sensor1-0 "-$kind" "$stream.tmp" "$input" >/dev/null 2>&1 && mv "$stream.tmp" "$stream"
-  fi
-  echo "$stream"
 }
 
 # ---------------------------------------------------------------- timed runs
