@@ -115,6 +115,7 @@ internal static class IngestCommand
             try
             {
                 IngestResult result;
+                StoreTraffic? traffic = null;
                 if (parse.GetValue(sink) == "null")
                 {
                     await using var nullSink = new NullCountSink();
@@ -130,8 +131,9 @@ internal static class IngestCommand
                         WriteRecords = parse.GetValue(records) || parse.GetValue(force),
                     });
                     result = await new IngestPipeline(options, redisSink, console).RunAsync(stop.Token);
+                    traffic = new StoreTraffic(redisSink.CountCommandsSent, redisSink.MembersSent);
                 }
-                return Finish(result);
+                return Finish(result, traffic);
             }
             catch (SinkConfigurationException e)
             {
@@ -144,7 +146,7 @@ internal static class IngestCommand
                 return Finish(new IngestResult { Files = [], Elapsed = clock.Elapsed, DecodeEvents = new Dictionary<Packets.DecodeEvent, long>(), Cancelled = true });
             }
 
-            int Finish(IngestResult result)
+            int Finish(IngestResult result, StoreTraffic? traffic = null)
             {
                 console.Finish();
                 // An input that names nothing is only known once the pipeline has expanded the inputs; it goes to
@@ -153,9 +155,9 @@ internal static class IngestCommand
                     console.Notice(error);
                 var stoppedBy = result.Cancelled ? stop.Describe() : null;
                 if (parse.GetValue(json))
-                    StatsReport.WriteJson(Console.OpenStandardOutput(), result, stoppedBy);
+                    StatsReport.WriteJson(Console.OpenStandardOutput(), result, stoppedBy, traffic);
                 else
-                    StatsReport.WriteText(Console.Out, result, stoppedBy);
+                    StatsReport.WriteText(Console.Out, result, stoppedBy, traffic);
                 if (result.Cancelled)
                     return stop.ExitCode;
                 return result.HasFailures ? ExitCodes.SomeInputsFailed : ExitCodes.Success;

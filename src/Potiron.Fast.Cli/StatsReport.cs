@@ -8,7 +8,8 @@ namespace Potiron.Fast.Cli;
 internal static class StatsReport
 {
     /// <param name="stoppedBy">What stopped a cancelled run (SIGINT, SIGTERM), for the closing line.</param>
-    public static void WriteText(TextWriter output, IngestResult result, string? stoppedBy = null)
+    /// <param name="traffic">What the Redis sink sent, when the run stored into Redis.</param>
+    public static void WriteText(TextWriter output, IngestResult result, string? stoppedBy = null, StoreTraffic? traffic = null)
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine("--- potiron ingest ---");
@@ -22,6 +23,8 @@ internal static class StatsReport
         output.WriteLine(string.Create(c, $"packets        {result.Packets:N0}"));
         output.WriteLine(string.Create(c, $"counted        {result.PacketsCounted:N0}"));
         output.WriteLine(string.Create(c, $"members        {result.Members:N0}"));
+        if (traffic is { } sent)
+            output.WriteLine(string.Create(c, $"store          {sent.CountCommands:N0} ZADD/ZINCRBY commands for {sent.Members:N0} members ({sent.CommandsPerMember:0.###} a member)"));
         if (result.PacketsWithoutTimestamp > 0)
             output.WriteLine(string.Create(c, $"no timestamp   {result.PacketsWithoutTimestamp:N0} (not counted: no day)"));
         if (result.PacketsOutOfCalendar > 0)
@@ -43,7 +46,7 @@ internal static class StatsReport
     /// a cut compressed stream) or was empty. Those are warnings to the reader, but the run must not look clean when
     /// a file gave less than it holds: "never a silent loss" (README).
     /// </summary>
-    public static void WriteJson(Stream output, IngestResult result, string? stoppedBy = null)
+    public static void WriteJson(Stream output, IngestResult result, string? stoppedBy = null, StoreTraffic? traffic = null)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
@@ -60,6 +63,11 @@ internal static class StatsReport
         json.WriteNumber("packets", result.Packets);
         json.WriteNumber("packetsCounted", result.PacketsCounted);
         json.WriteNumber("members", result.Members);
+        if (traffic is { } sent)
+        {
+            json.WriteNumber("storeCountCommands", sent.CountCommands);
+            json.WriteNumber("storeMembers", sent.Members);
+        }
         json.WriteNumber("packetsWithoutTimestamp", result.PacketsWithoutTimestamp);
         json.WriteNumber("packetsOutOfCalendar", result.PacketsOutOfCalendar);
         json.WriteNumber("elapsedSeconds", result.Elapsed.TotalSeconds);
@@ -108,4 +116,13 @@ internal static class StatsReport
         json.Flush();
         output.WriteByte((byte)'\n');
     }
+}
+
+/// <summary>
+/// What the Redis sink sent for the counts of the committed files: the sorted-set commands (variadic ZADD into new keys,
+/// ZINCRBY into existing ones) and the members they carried, the "commands per distinct value" of issue 3.
+/// </summary>
+internal readonly record struct StoreTraffic(long CountCommands, long Members)
+{
+    public double CommandsPerMember => Members == 0 ? 0 : (double)CountCommands / Members;
 }

@@ -30,6 +30,11 @@ public sealed partial class OutputModeTests(RedisServerFixture redis) : IClassFi
         Assert.Equal(TextNumber(text, "counted"), root.GetProperty("packetsCounted").GetInt64());
         Assert.Equal(TextNumber(text, "bytes"), root.GetProperty("bytes").GetInt64());
         Assert.Equal(3, root.GetProperty("filesImported").GetInt32());
+        // Into a fresh store every key is new: variadic ZADD, at most one command a member, at least one a key.
+        var members = root.GetProperty("members").GetInt64();
+        Assert.Equal(members, root.GetProperty("storeMembers").GetInt64());
+        Assert.InRange(root.GetProperty("storeCountCommands").GetInt64(), 1, members - 1);
+        Assert.Contains(text.StandardOutput.Split('\n'), l => l.StartsWith("store          ", StringComparison.Ordinal) && l.Contains($" for {members:N0} members (", StringComparison.Ordinal));
 
         var perFile = root.GetProperty("perFile").EnumerateArray().ToList();
         Assert.Equal(Samples.Names.Order(StringComparer.Ordinal), perFile.Select(f => f.GetProperty("fileName").GetString()!).Order(StringComparer.Ordinal));
