@@ -37,7 +37,12 @@ fi
 rm -rf "inputs/$target"
 mkdir -p "inputs/$target"
 cp "seeds/$target/"* "inputs/$target/"
-[ -d "$here/corpus/$target" ] && cp "$here/corpus/$target/"* "inputs/$target/" 2>/dev/null || true
+# The split target reads whole captures, as the reader does: the reader's corpus seeds it too.
+corpora="$target"
+[ "$target" = split ] && corpora="split reader"
+for corpus in $corpora; do
+  if [ -d "$here/corpus/$corpus" ]; then cp "$here/corpus/$corpus/"* "inputs/$target/"; fi
+done
 
 # Allocation beyond 1 GiB (from inputs of at most 1 MiB) is a finding, not a slow machine.
 export DOTNET_GCHeapHardLimit=0x40000000
