@@ -53,8 +53,11 @@ public sealed class CaptureFileReader : IDisposable
     /// stream that ends early, an empty file.</summary>
     public IReadOnlyList<CaptureProblem> Warnings => (IReadOnlyList<CaptureProblem>?)_warnings ?? [];
 
-    /// <summary>Bytes read from the file or stream as stored (compressed, if it is).</summary>
-    public long CompressedBytesRead => _raw?.BytesRead ?? 0;
+    /// <summary>Bytes read from the file or stream as stored (compressed, if it is); still there after Dispose, like
+    /// <see cref="Problem"/> (the split ingest reports a file once its reader is closed).</summary>
+    public long CompressedBytesRead => _raw?.BytesRead ?? _compressedBytesReadAtDispose;
+
+    private long _compressedBytesReadAtDispose;
 
     /// <summary>Bytes of capture data read (after decompression).</summary>
     public long BytesRead { get; private set; }
@@ -177,6 +180,8 @@ public sealed class CaptureFileReader : IDisposable
         _finished = true;
         _source?.Dispose();
         _source = null;
+        if (_raw is not null)
+            _compressedBytesReadAtDispose = _raw.BytesRead;
         _raw = null;
         if (_buffer.Length > 0)
         {

@@ -42,7 +42,7 @@ public sealed class FragmentReassembler
             _age.Enqueue(key);
         }
         payload.CopyTo(d.Buffer.AsSpan(offset));
-        d.Cover(offset, payload.Length);
+        d.Cover(offset, payload.Length, moreFragments);
         if (!moreFragments)
             d.TotalLength = offset + payload.Length;
         if (d.TotalLength < 0 || !d.IsComplete())
@@ -112,10 +112,17 @@ public sealed class FragmentReassembler
             Buffer = [];
         }
 
-        public void Cover(int offset, int length)
+        /// <summary>
+        /// Marks the 8-byte units the fragment wrote whole. Fragment offsets are multiples of 8; a fragment that ends
+        /// mid-unit covers that unit only if it is the last one (the datagram ends there too). A middle fragment that
+        /// ends mid-unit leaves a gap, as in tshark, which then does not reassemble: counting the unit as covered
+        /// made the datagram complete with bytes never written, left over from an earlier datagram in the pooled
+        /// buffer (found by the split fuzz target, whose lanes' buffers had other histories).
+        /// </summary>
+        public void Cover(int offset, int length, bool moreFragments)
         {
-            // Fragment offsets are multiples of 8; a last fragment may end mid-unit, which still covers that unit.
-            for (var unit = offset / 8; unit < (offset + length + 7) / 8; unit++)
+            var end = moreFragments ? (offset + length) / 8 : (offset + length + 7) / 8;
+            for (var unit = offset / 8; unit < end; unit++)
                 _covered[unit >> 6] |= 1UL << (unit & 63);
         }
 

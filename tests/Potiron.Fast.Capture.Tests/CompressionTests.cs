@@ -227,6 +227,30 @@ public sealed class CompressionTests
     }
 
     [Fact]
+    public void The_bytes_read_stay_known_after_the_reader_is_disposed()
+    {
+        // Found by the split fuzz target: the split ingest builds its file's summary after closing the reader, and
+        // every file ingested on several lanes reported 0 bytes (and 0 MB/s).
+        string path = Path.Combine(Directory.CreateTempSubdirectory("potiron-capture-").FullName, "capture.pcap.gz");
+        try
+        {
+            File.WriteAllBytes(path, Gzip(Capture));
+            var reader = CaptureFileReader.Open(path);
+            ReadResult result = CaptureReading.Drain(reader);
+            long bytes = reader.CompressedBytesRead;
+            reader.Dispose();
+
+            Assert.Equal(400, result.Records.Count);
+            Assert.Equal(new FileInfo(path).Length, bytes);
+            Assert.Equal(bytes, reader.CompressedBytesRead);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_missing_file_is_a_fatal_io_error_naming_it()
     {
         string path = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.pcap");

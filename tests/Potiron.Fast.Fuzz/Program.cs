@@ -5,20 +5,25 @@ using Potiron.Fast.Ingest.Tests;
 using SharpFuzz;
 
 // Usage (see README.md):
-//   dotnet Potiron.Fast.Fuzz.dll reader|decoder              afl-fuzz target (input on standard input)
-//   dotnet Potiron.Fast.Fuzz.dll libfuzzer-reader|libfuzzer-decoder   libFuzzer target (libfuzzer-dotnet driver)
-//   dotnet Potiron.Fast.Fuzz.dll run reader|decoder FILE...  replay inputs without a fuzzer, with stack traces
-//   dotnet Potiron.Fast.Fuzz.dll --write-seeds DIR           seed corpora in DIR/reader and DIR/decoder
+//   dotnet Potiron.Fast.Fuzz.dll reader|decoder|split          afl-fuzz target (input on standard input)
+//   dotnet Potiron.Fast.Fuzz.dll libfuzzer-TARGET              libFuzzer target (libfuzzer-dotnet driver)
+//   dotnet Potiron.Fast.Fuzz.dll run TARGET FILE...            replay inputs without a fuzzer, with stack traces
+//   dotnet Potiron.Fast.Fuzz.dll --write-seeds DIR             seed corpora in DIR/reader, DIR/decoder and DIR/split
 return args switch
 {
-    ["reader"] => Fuzz(FuzzTargets.Reader),
-    ["decoder"] => Fuzz(FuzzTargets.DecodeAndCount),
-    ["libfuzzer-reader"] => LibFuzz(FuzzTargets.Reader),
-    ["libfuzzer-decoder"] => LibFuzz(FuzzTargets.DecodeAndCount),
-    ["run", "reader", .. var files] when files.Length > 0 => Replay(FuzzTargets.Reader, files),
-    ["run", "decoder", .. var files] when files.Length > 0 => Replay(FuzzTargets.DecodeAndCount, files),
+    [var name] when Target(name) is { } target => Fuzz(target),
+    [var name] when name.StartsWith("libfuzzer-", StringComparison.Ordinal) && Target(name["libfuzzer-".Length..]) is { } target => LibFuzz(target),
+    ["run", var name, .. var files] when files.Length > 0 && Target(name) is { } target => Replay(target, files),
     ["--write-seeds", var folder] => WriteSeeds(folder),
     _ => Usage(),
+};
+
+static ReadOnlySpanAction? Target(string name) => name switch
+{
+    "reader" => FuzzTargets.Reader,
+    "decoder" => FuzzTargets.DecodeAndCount,
+    "split" => SplitTarget.SplitEqualsSequential,
+    _ => null,
 };
 
 static int Fuzz(ReadOnlySpanAction target) => OnWorkerStack(() => Fuzzer.OutOfProcess.Run(stream =>
@@ -73,10 +78,13 @@ static int WriteSeeds(string folder)
 {
     var readerFolder = Directory.CreateDirectory(Path.Combine(folder, "reader")).FullName;
     var decoderFolder = Directory.CreateDirectory(Path.Combine(folder, "decoder")).FullName;
+    // The split target takes whole captures too.
+    var splitFolder = Directory.CreateDirectory(Path.Combine(folder, "split")).FullName;
     var frames = new HashSet<string>(StringComparer.Ordinal);
     foreach (var (name, bytes) in SeedCaptures.All())
     {
         File.WriteAllBytes(Path.Combine(readerFolder, name), bytes);
+        File.WriteAllBytes(Path.Combine(splitFolder, name), bytes);
         using var reader = CaptureFileReader.Open(new MemoryStream(bytes), name);
         while (reader.TryRead(out var record))
         {
@@ -88,13 +96,13 @@ static int WriteSeeds(string folder)
                 File.WriteAllBytes(Path.Combine(decoderFolder, $"{Path.GetFileNameWithoutExtension(name)}-{record.Index}.bin"), input);
         }
     }
-    Console.WriteLine($"{Directory.GetFiles(readerFolder).Length} reader seeds in {readerFolder}, {frames.Count} decoder seeds in {decoderFolder}");
+    Console.WriteLine($"{Directory.GetFiles(readerFolder).Length} reader and split seeds in {readerFolder} and {splitFolder}, {frames.Count} decoder seeds in {decoderFolder}");
     return 0;
 }
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Potiron.Fast.Fuzz reader|decoder|libfuzzer-reader|libfuzzer-decoder | run reader|decoder FILE... | --write-seeds DIR");
+    Console.Error.WriteLine("usage: Potiron.Fast.Fuzz TARGET | libfuzzer-TARGET | run TARGET FILE... | --write-seeds DIR   (TARGET: reader, decoder or split)");
     return 2;
 }
 

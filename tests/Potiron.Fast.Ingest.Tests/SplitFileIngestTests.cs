@@ -41,6 +41,7 @@ public sealed class SplitFileIngestTests
             var actualSummary = split.Read(input, null);
             Assert.Equal(expectedSummary.Packets, actualSummary.Packets);
             Assert.Equal(expectedSummary.Counted, actualSummary.Counted);
+            Assert.Equal(expectedSummary.Bytes, actualSummary.Bytes);
             Assert.Equal(expected, Render(split.Merged.Tables.ToFileCounts(name)));
 
             var splitEvents = new Potiron.Fast.Packets.DecodeEventCounts();

@@ -44,6 +44,41 @@ public sealed class FragmentReassemblyTests
     }
 
     [Fact]
+    public void A_middle_fragment_that_ends_mid_unit_leaves_a_gap()
+    {
+        // Bytes 12 to 15 are in no fragment: tshark does not reassemble. Counting their 8-byte unit as covered made the
+        // datagram complete with whatever an earlier datagram had left in the pooled buffer (split fuzz target).
+        Assert.Equal(["-", "-"], DecodeAll(Fragment(0, 12, true), Fragment(16, 32, false)));
+        Assert.Equal(["-", "-", "6000>7000"], DecodeAll(Fragment(0, 12, true), Fragment(16, 32, false), Fragment(8, 8, true)));
+    }
+
+    [Fact]
+    public void A_reassembled_datagram_holds_only_the_bytes_of_its_fragments()
+    {
+        var reassembler = new FragmentReassembler();
+        var key = FragmentKey.ForIpv4(1, 2, 3, 17);
+        var stale = Enumerable.Repeat((byte)0xff, 64).ToArray();
+        Assert.True(reassembler.TryAdd(FragmentKey.ForIpv4(1, 2, 4, 17), 0, stale, false, out _));
+
+        var data = Enumerable.Range(1, 40).Select(i => (byte)i).ToArray();
+        Assert.False(reassembler.TryAdd(key, 0, data.AsSpan(0, 11), true, out _));
+        Assert.False(reassembler.TryAdd(key, 16, data.AsSpan(16), false, out _));
+        Assert.True(reassembler.TryAdd(key, 8, data.AsSpan(8, 8), true, out var datagram));
+        Assert.Equal(data, datagram.ToArray());
+    }
+
+    [Fact]
+    public void A_last_fragment_may_end_mid_unit()
+    {
+        var reassembler = new FragmentReassembler();
+        var key = FragmentKey.ForIpv4(1, 2, 3, 17);
+        var data = Enumerable.Range(1, 21).Select(i => (byte)i).ToArray();
+        Assert.False(reassembler.TryAdd(key, 16, data.AsSpan(16), false, out _));
+        Assert.True(reassembler.TryAdd(key, 0, data.AsSpan(0, 16), true, out var datagram));
+        Assert.Equal(data, datagram.ToArray());
+    }
+
+    [Fact]
     public void Fragments_of_different_datagrams_do_not_mix()
     {
         Assert.Equal(["-", "-", "-"], DecodeAll(Fragment(0, 16, true, id: 1), Fragment(16, 16, true, id: 2), Fragment(32, 16, false, id: 1)));
