@@ -100,7 +100,8 @@ need python3 python3
 if [ $CHECK = 1 ] || [ $REDIS = 1 ] || [ -n "$ORIGINAL" ]; then need redis-server redis-server; need redis-cli redis-tools; fi
 if [ "$SPLIT" -gt 0 ] || [ $REAL = 1 ] || [ $TSHARK = 1 ] || [ -n "$ORIGINAL" ]; then need editcap wireshark-common; need capinfos wireshark-common; fi
 if [ $TSHARK = 1 ] || [ -n "$ORIGINAL" ]; then need tshark tshark; fi
-if [ -n "$ORIGINAL" ] && ! python3 -c 'import redis' 2>/dev/null; then need /usr/lib/python3/dist-packages/redis python3-redis; fi
+# The module, not a path: /usr/lib/python3/dist-packages/redis can exist without a working package.
+if [ -n "$ORIGINAL" ] && ! python3 -c 'import redis' 2>/dev/null; then need python3-module-redis python3-redis; fi
 
 # ---------------------------------------------------------------- builds
 # The build users are told to run for speed (README, "Start-up"): published with ReadyToRun, so that a run does not
@@ -204,7 +205,8 @@ fi
 # stream_of INPUT KIND: the anchor's Redis command stream of INPUT (-R or -A), made once (not timed)
 stream_of() {
   local input=$1 kind=$2 stream
-  stream=$SCRATCH/streams/$(basename "$input").$kind.resp
+  # Named by the capture's folder: every named copy has the same file name.
+  stream=$SCRATCH/streams/$(basename "$(dirname "$input")").$kind.resp
   if [ ! -s "$stream" ] || [ "$input" -nt "$stream" ]; then
     mkdir -p "$SCRATCH/streams"
     "$ANCHORS/potiron_native" -s bench-sensor1-0 "-$kind" "$stream.tmp" "$input" >/dev/null 2>&1 && mv "$stream.tmp" "$stream"

@@ -46,7 +46,9 @@ public sealed partial class CountTables
     public void Clear()
     {
         _pendingCount = 0;
+        var held = ApproximateBytes;
         ReleaseBuckets();
+        LargeArrays.Dropped(held - ApproximateBytes);
         _dayOrder.Clear();
         _daysSeen.Clear();
         _protocolOrder.Clear();

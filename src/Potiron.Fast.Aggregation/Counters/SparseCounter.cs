@@ -241,19 +241,6 @@ internal struct SparseCounter<TKey, THasher>
             _counts[i] = oldCounts[j];
             _used++;
         }
-        if ((long)oldKeys.Length * (Unsafe.SizeOf<TKey>() + sizeof(uint)) >= LargeTableBytes)
-            ReleaseLargeArrays();
+        LargeArrays.Dropped((long)oldKeys.Length * (Unsafe.SizeOf<TKey>() + sizeof(uint)));
     }
-
-    /// <summary>Old arrays from this size up are given back at once when a table doubles.</summary>
-    private const long LargeTableBytes = 8 << 20;
-
-    /// <summary>
-    /// A doubling leaves the old arrays as garbage in the large object heap, where they would wait for a full collection:
-    /// on a darknet file with 10 M distinct values that garbage made peak RSS about 1.7x the live tables. A full
-    /// collection here is cheap (the heap is mostly arrays of numbers, nothing to trace inside them) and happens a few
-    /// dozen times per file at most, since only tables of 8 MiB and more trigger it and each doubles only once per size.
-    /// </summary>
-    private static void ReleaseLargeArrays() =>
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
 }
