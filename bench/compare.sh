@@ -101,7 +101,10 @@ if [ $CHECK = 1 ] || [ $REDIS = 1 ] || [ -n "$ORIGINAL" ]; then need redis-serve
 if [ "$SPLIT" -gt 0 ] || [ $REAL = 1 ] || [ $TSHARK = 1 ] || [ -n "$ORIGINAL" ]; then need editcap wireshark-common; need capinfos wireshark-common; fi
 if [ $TSHARK = 1 ] || [ -n "$ORIGINAL" ]; then need tshark tshark; fi
 # The module, not a path: /usr/lib/python3/dist-packages/redis can exist without a working package.
-if [ -n "$ORIGINAL" ] && ! python3 -c 'import redis' 2>/dev/null; then need python3-module-redis python3-redis; fi
+# The original runs under the Debian interpreter (a pyenv or venv python3 first on PATH does not see Debian's
+# python3-redis), and the module is checked, not a path.
+ORIGINAL_PYTHON=/usr/bin/python3; [ -x "$ORIGINAL_PYTHON" ] || ORIGINAL_PYTHON=$(command -v python3)
+if [ -n "$ORIGINAL" ] && ! "$ORIGINAL_PYTHON" -c 'import redis' 2>/dev/null; then need python3-module-redis python3-redis; fi
 
 # ---------------------------------------------------------------- builds
 # The build users are told to run for speed (README, "Start-up"): published with ReadyToRun, so that a run does not
@@ -260,7 +263,7 @@ tool_command() {
     redis-pipe-R|redis-pipe-A) echo "exec redis-cli -s $REDIS_DIR/redis.sock --pipe < $(printf '%q' "$(stream_of "$input" "${tool#redis-pipe-}")")" ;;
     tshark) echo "exec tshark -n -q -Tfields $TSHARK_FIELDS -E header=n -E separator=/s -E occurrence=f -Y 'ip.dst ne 255.255.255.255' -r $q -o tcp.relative_sequence_numbers:FALSE >/dev/null" ;;
     original)
-      echo "cd $REDIS_DIR && exec env TZ=UTC LC_ALL=C.UTF-8 POTIRON_HOME=$ORIGINAL PYTHONPATH=$ORIGINAL PYTHONWARNINGS=ignore::DeprecationWarning python3 $ORIGINAL/bin/parse_pcap_files.py -u $REDIS_DIR/redis.sock -i $q" ;;
+      echo "cd $REDIS_DIR && exec env TZ=UTC LC_ALL=C.UTF-8 POTIRON_HOME=$ORIGINAL PYTHONPATH=$ORIGINAL PYTHONWARNINGS=ignore::DeprecationWarning $ORIGINAL_PYTHON $ORIGINAL/bin/parse_pcap_files.py -u $REDIS_DIR/redis.sock -i $q" ;;
     *) echo "compare.sh: unknown tool $tool" >&2; exit 1 ;;
   esac
 }
