@@ -308,6 +308,10 @@ for entry in "${CAPTURE_LIST[@]}"; do
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$description" "$(sed "s|$ROOT/||" <<<"$input")" "$bytes" "$packets" "$base" >>"$CAPTURES_TSV"
 done
 
+# The logs are committed with the results: no path of this machine in them (the repository, the private server).
+find "$RESULTS/logs" -type f -exec sed -i -e "s|$ROOT/||g" -e "s|${REDIS_DIR:-/nonexistent}/|<redis>/|g" {} +
+[ -n "$ORIGINAL" ] && find "$RESULTS/logs" -type f -exec sed -i -e "s|$ORIGINAL|<original>|g" {} +
+
 # ---------------------------------------------------------------- counts against the anchor's dump
 CHECK_MD=$RESULTS/check.md
 : >"$CHECK_MD"
