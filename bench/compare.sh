@@ -311,6 +311,8 @@ done
 # The logs are committed with the results: no path of this machine in them (the repository, the private server).
 find "$RESULTS/logs" -type f -exec sed -i -e "s|$ROOT/||g" -e "s|${REDIS_DIR:-/nonexistent}/|<redis>/|g" {} +
 [ -n "$ORIGINAL" ] && find "$RESULTS/logs" -type f -exec sed -i -e "s|$ORIGINAL|<original>|g" {} +
+# An empty log says nothing, and an empty file is byte for byte the empty capture of ../shared/captures.
+find "$RESULTS/logs" -type f -empty -delete
 
 # ---------------------------------------------------------------- counts against the anchor's dump
 CHECK_MD=$RESULTS/check.md
