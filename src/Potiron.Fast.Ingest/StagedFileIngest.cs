@@ -63,10 +63,10 @@ internal sealed class StagedFileIngest(IngestWorker worker)
                 packets++;
                 if (packets % IngestWorker.CancellationCheckEvery == 0)
                     Cancellation.ThrowIfCancellationRequested();
-                if (worker.Decode(record.LinkType, record.Data, record.PrintedSeconds, record.HasTimestamp, out var day, out var fields))
+                // Decoded straight into the batch's slot: no copy of the fields per packet.
+                if (worker.Decode(record.LinkType, record.Data, record.PrintedSeconds, record.HasTimestamp,
+                        out batch.Days[batch.Count], out batch.Fields[batch.Count]))
                 {
-                    batch.Days[batch.Count] = day;
-                    batch.Fields[batch.Count] = fields;
                     if (++batch.Count == BatchPackets)
                     {
                         queue.Add(batch);
