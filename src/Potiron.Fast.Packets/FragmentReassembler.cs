@@ -5,22 +5,39 @@ namespace Potiron.Fast.Packets;
 /// <summary>
 /// IPv4 and IPv6 fragment reassembly as tshark does it by default: a fragment is kept only when all of its
 /// payload was captured; the datagram's payload is handed back on the fragment that completes it, and on no
-/// other. Memory is bounded: at most <see cref="MaximumDatagrams"/> datagrams are open at once and the oldest
-/// is dropped (and counted) to make room. One instance per file and worker.
+/// other. Memory is bounded: at most <see cref="MaximumDatagrams"/> datagrams and <see cref="MaximumOpenBytes"/> bytes
+/// of their buffers are open at once, and the oldest datagram is dropped (and counted) to make room. One instance per
+/// file and worker.
 /// </summary>
 public sealed class FragmentReassembler
 {
     public const int MaximumDatagrams = 1024;
+
+    /// <summary>
+    /// Bytes of open datagram buffers. A buffer grows with the highest fragment end seen, so the small fragments of
+    /// ordinary traffic take a few KiB each; only datagrams near 64 KiB can reach this bound (256 of them).
+    /// </summary>
+    public const int MaximumOpenBytes = 16 << 20;
+
     private const int MaximumDatagramLength = 65535 + 8;
     private const int Units = (MaximumDatagramLength + 7) / 8;
 
     private readonly Dictionary<FragmentKey, Datagram> _open = new();
-    private readonly Queue<FragmentKey> _age = new();
+    // Oldest first; an entry is stale once its datagram completed or was reopened (its stamp no longer matches).
+    private readonly Queue<(FragmentKey Key, long Stamp)> _age = new();
     private readonly Stack<Datagram> _free = new();
     private Datagram? _completed;
+    private long _nextStamp;
+    private long _openBytes;
 
-    /// <summary>Datagrams dropped unfinished to respect the bound.</summary>
+    /// <summary>Datagrams dropped unfinished to respect the bounds.</summary>
     public long Evicted { get; private set; }
+
+    /// <summary>Bytes held by the buffers of open datagrams.</summary>
+    public long OpenBytes => _openBytes;
+
+    /// <summary>Entries of the age queue, stale ones included (tests: it must stay bounded).</summary>
+    internal int AgeEntries => _age.Count;
 
     /// <summary>
     /// Adds one fragment's payload. Returns true, with the whole datagram's payload, when this fragment completes
@@ -30,21 +47,31 @@ public sealed class FragmentReassembler
     {
         datagram = default;
         ReleaseCompleted();
-        if (offset + payload.Length > MaximumDatagramLength)
+        var end = offset + payload.Length;
+        if (end > MaximumDatagramLength)
             return false;
         if (!_open.TryGetValue(key, out var d))
         {
             if (_open.Count >= MaximumDatagrams)
                 EvictOldest();
             d = _free.Count > 0 ? _free.Pop() : new Datagram();
-            d.Start();
+            d.Start(_nextStamp++);
             _open.Add(key, d);
-            _age.Enqueue(key);
+            EnqueueAge(key, d.Stamp);
+        }
+        if (d.Buffer.Length < end)
+        {
+            // Room first, then the larger buffer: the bound holds at every moment, never beyond it.
+            var grown = Datagram.BufferLengthFor(end) - d.Buffer.Length;
+            while (_openBytes + grown > MaximumOpenBytes && EvictOldest(except: d))
+            {
+            }
+            _openBytes += d.Grow(end);
         }
         payload.CopyTo(d.Buffer.AsSpan(offset));
         d.Cover(offset, payload.Length, moreFragments);
         if (!moreFragments)
-            d.TotalLength = offset + payload.Length;
+            d.TotalLength = end;
         if (d.TotalLength < 0 || !d.IsComplete())
             return false;
         _open.Remove(key);
@@ -71,45 +98,98 @@ public sealed class FragmentReassembler
         _completed = null;
     }
 
-    private void EvictOldest()
+    private void EnqueueAge(in FragmentKey key, long stamp)
     {
-        while (_age.Count > 0)
+        // Completed datagrams leave stale entries behind; without this, a file of many reassembled datagrams would grow
+        // the queue by one entry each, without bound.
+        if (_age.Count >= 2 * MaximumDatagrams)
         {
-            var oldest = _age.Dequeue();
-            if (_open.Remove(oldest, out var d))
+            var live = _age.Count;
+            for (var i = 0; i < live; i++)
             {
-                Recycle(d);
-                Evicted++;
-                return;
+                var entry = _age.Dequeue();
+                if (IsLive(entry))
+                    _age.Enqueue(entry);
             }
         }
+        _age.Enqueue((key, stamp));
+    }
+
+    private bool IsLive((FragmentKey Key, long Stamp) entry) =>
+        _open.TryGetValue(entry.Key, out var d) && d.Stamp == entry.Stamp;
+
+    /// <summary>Drops the oldest open datagram other than <paramref name="except"/>; false when there is none.</summary>
+    private bool EvictOldest(Datagram? except = null)
+    {
+        (FragmentKey Key, long Stamp)? spared = null;
+        var evicted = false;
+        while (!evicted && _age.TryDequeue(out var oldest))
+        {
+            if (!IsLive(oldest))
+                continue;
+            var d = _open[oldest.Key];
+            if (ReferenceEquals(d, except))
+            {
+                spared = oldest;
+                continue;
+            }
+            _open.Remove(oldest.Key);
+            Recycle(d);
+            Evicted++;
+            evicted = true;
+        }
+        // The datagram being added to is in effect the youngest: it goes back at the end of the queue.
+        if (spared is { } entry)
+            _age.Enqueue(entry);
+        return evicted;
     }
 
     private void Recycle(Datagram d)
     {
-        d.Stop();
+        _openBytes -= d.Stop();
         _free.Push(d);
     }
 
     private sealed class Datagram
     {
+        private const int SmallestBuffer = 2048;
+
         private readonly ulong[] _covered = new ulong[(Units + 63) / 64];
 
         public byte[] Buffer { get; private set; } = [];
         public int TotalLength { get; set; } = -1;
+        public long Stamp { get; private set; }
 
-        public void Start()
+        /// <summary>The buffer length that holds <paramref name="end"/> bytes: what the shared pool hands out for it.</summary>
+        public static int BufferLengthFor(int end) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(end, SmallestBuffer));
+
+        public void Start(long stamp)
         {
-            Buffer = ArrayPool<byte>.Shared.Rent(MaximumDatagramLength);
             Array.Clear(_covered);
             TotalLength = -1;
+            Stamp = stamp;
         }
 
-        public void Stop()
+        /// <summary>Gives the buffer back; returns its length.</summary>
+        public int Stop()
         {
-            if (Buffer.Length != 0)
+            var length = Buffer.Length;
+            if (length != 0)
                 ArrayPool<byte>.Shared.Return(Buffer);
             Buffer = [];
+            return length;
+        }
+
+        /// <summary>Makes the buffer hold at least <paramref name="end"/> bytes, keeping what it holds; returns the bytes added.</summary>
+        public int Grow(int end)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(BufferLengthFor(end));
+            var old = Buffer;
+            old.AsSpan().CopyTo(larger);
+            if (old.Length != 0)
+                ArrayPool<byte>.Shared.Return(old);
+            Buffer = larger;
+            return larger.Length - old.Length;
         }
 
         /// <summary>

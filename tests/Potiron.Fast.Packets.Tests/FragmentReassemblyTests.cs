@@ -92,4 +92,77 @@ public sealed class FragmentReassemblyTests
             reassembler.TryAdd(FragmentKey.ForIpv4(1, 2, (ushort)i, 17), 0, new byte[8], true, out _);
         Assert.Equal(10, reassembler.Evicted);
     }
+
+    [Fact]
+    public void Buffers_grow_with_the_fragments_instead_of_taking_64_KiB_each()
+    {
+        // Darknet traffic leaves hundreds of small datagrams open per file; at 64 KiB each they took 38 MiB per file.
+        var reassembler = new FragmentReassembler();
+        for (var i = 0; i < 500; i++)
+            reassembler.TryAdd(FragmentKey.ForIpv4(1, 2, (ushort)i, 17), 0, new byte[600], true, out _);
+        Assert.Equal(0, reassembler.Evicted);
+        Assert.InRange(reassembler.OpenBytes, 500 * 600, 500 * 4096);
+    }
+
+    [Fact]
+    public void Open_buffers_are_bounded_in_bytes_and_the_oldest_datagrams_go_first()
+    {
+        var reassembler = new FragmentReassembler();
+        var big = new byte[60_000];
+        var datagrams = FragmentReassembler.MaximumOpenBytes / 65536 + 20;
+        for (var i = 0; i < datagrams; i++)
+        {
+            reassembler.TryAdd(FragmentKey.ForIpv4(1, 2, (ushort)i, 17), 0, big, true, out _);
+            Assert.InRange(reassembler.OpenBytes, 0, FragmentReassembler.MaximumOpenBytes);
+        }
+        Assert.Equal(20, reassembler.Evicted);
+
+        // The youngest datagram is still open: its last fragment completes it. The oldest was dropped: its last
+        // fragment alone completes nothing.
+        var tail = new byte[16];
+        Assert.True(reassembler.TryAdd(FragmentKey.ForIpv4(1, 2, (ushort)(datagrams - 1), 17), 60_000, tail, false, out var whole));
+        Assert.Equal(60_016, whole.Length);
+        Assert.False(reassembler.TryAdd(FragmentKey.ForIpv4(1, 2, 0, 17), 60_000, tail, false, out _));
+    }
+
+    [Fact]
+    public void A_datagram_that_grows_past_the_bound_is_kept_and_older_ones_make_room()
+    {
+        var reassembler = new FragmentReassembler();
+        var data = Enumerable.Range(0, 65_540).Select(i => (byte)i).ToArray();
+        var first = FragmentKey.ForIpv4(9, 9, 9, 17);
+        Assert.False(reassembler.TryAdd(first, 0, data.AsSpan(0, 8), true, out _));   // the oldest, 2 KiB
+        var fillers = FragmentReassembler.MaximumOpenBytes / 65536 - 1;
+        for (var i = 0; i < fillers; i++)
+            reassembler.TryAdd(FragmentKey.ForIpv4(1, 2, (ushort)i, 17), 0, new byte[40_000], true, out _);   // 64 KiB each
+        // Growing the oldest to 64 KiB fills the bound exactly: nothing is dropped.
+        Assert.False(reassembler.TryAdd(first, 8, data.AsSpan(8, 64_992), true, out _));
+        Assert.Equal(0, reassembler.Evicted);
+        Assert.Equal(FragmentReassembler.MaximumOpenBytes, reassembler.OpenBytes);
+        // Its last fragment ends past 64 KiB and needs a 128 KiB buffer: the next oldest is dropped for it, its own bytes are kept.
+        Assert.True(reassembler.TryAdd(first, 65_000, data.AsSpan(65_000), false, out var whole));
+        Assert.Equal(data, whole.ToArray());
+        Assert.Equal(1, reassembler.Evicted);
+        Assert.False(reassembler.TryAdd(FragmentKey.ForIpv4(1, 2, 0, 17), 40_000, new byte[8], false, out _));
+        Assert.True(reassembler.TryAdd(FragmentKey.ForIpv4(1, 2, 1, 17), 40_000, new byte[8], false, out _));
+    }
+
+    [Fact]
+    public void Many_reassembled_datagrams_leave_no_growing_bookkeeping()
+    {
+        // Each completed datagram left an entry in the age queue; on a file of millions of them the queue grew without
+        // bound. Stale entries are now dropped; the datagrams still open are still evicted oldest first.
+        var reassembler = new FragmentReassembler();
+        var open = FragmentKey.ForIpv4(7, 7, 7, 17);
+        reassembler.TryAdd(open, 0, new byte[8], true, out _);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var key = FragmentKey.ForIpv4(1, 2, (ushort)i, 17);
+            reassembler.TryAdd(key, 0, new byte[8], true, out _);
+            Assert.True(reassembler.TryAdd(key, 8, new byte[8], false, out _));
+        }
+        Assert.Equal(0, reassembler.Evicted);
+        Assert.True(reassembler.AgeEntries <= 2 * FragmentReassembler.MaximumDatagrams + 1, $"{reassembler.AgeEntries} age entries");
+        Assert.True(reassembler.TryAdd(open, 8, new byte[8], false, out _));
+    }
 }
