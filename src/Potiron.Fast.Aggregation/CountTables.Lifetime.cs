@@ -3,7 +3,8 @@ namespace Potiron.Fast.Aggregation;
 // Reuse between files, and the memory estimate.
 public sealed partial class CountTables
 {
-    // A hash table larger than this is given back at Clear: a huge file must not pin its memory for the next ones.
+    // Past the retained limit, a bucket keeps only hash tables up to this capacity: a huge file must not pin its memory
+    // for the next ones.
     internal const int MaxRetainedTableCapacity = 1 << 16;
     private const int MaxPooledSlotArrays = 64;
 
@@ -39,9 +40,9 @@ public sealed partial class CountTables
     }
 
     /// <summary>
-    /// Forgets every count, day and protocol so that the tables serve the next file. Bucket storage (pages and hash
-    /// tables up to 64 K slots) is zeroed and kept, up to <see cref="RetainedBytesLimit"/>, so that counting the
-    /// next file allocates little or nothing. Spilled runs are deleted.
+    /// Forgets every count, day and protocol so that the tables serve the next file. This file's bucket storage (pages
+    /// and hash tables) is zeroed and kept, up to <see cref="RetainedBytesLimit"/> (beyond it, buckets keep only their hash
+    /// tables of up to 64 K slots), so that counting the next file allocates little or nothing. Spilled runs are deleted.
     /// </summary>
     public void Clear()
     {
@@ -65,15 +66,26 @@ public sealed partial class CountTables
     private void ReleaseBuckets()
     {
         var limit = Math.Min(RetainedBytesLimit, _memoryBudget / 4);
+        // Buckets still pooled were not needed by this file: what the next file is likely to need is what this one
+        // used, so only this file's buckets are kept.
+        _bucketPool.Clear();
         long retained = 0;
-        foreach (var pooled in _bucketPool)
-            retained += pooled.ApproximateBytes;
         foreach (var bucket in _buckets)
         {
             if (retained >= limit)
                 break;
-            bucket.ClearCounts(MaxRetainedTableCapacity);
             bucket.Packets = 0;
+            // Whole, hash tables and all, while the limit allows: the next file (often the same sensor's next hours)
+            // then counts into tables of the right size, without growing them again and without leaving garbage.
+            var whole = bucket.ApproximateBytes;
+            if (retained + whole <= limit)
+            {
+                bucket.ClearCounts(int.MaxValue);
+                _bucketPool.Push(bucket);
+                retained += whole;
+                continue;
+            }
+            bucket.ClearCounts(MaxRetainedTableCapacity);
             var bytes = bucket.ApproximateBytes;
             if (retained + bytes > limit)
                 continue;

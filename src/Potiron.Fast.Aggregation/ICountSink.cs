@@ -28,6 +28,13 @@ public interface ICountSink : IAsyncDisposable
     /// the file was new. Throws when the earlier import cannot be told apart (no record of it).
     /// </summary>
     ValueTask<bool> ReplaceAsync(FileCounts counts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True (the default) when a commit waits on a store (network, disk): the pipeline then reads the next file while
+    /// one commits, at the cost of one more set of count tables. A sink whose commit is only the caller's own CPU work
+    /// (the null sink) says false, and keeps one set of tables per worker.
+    /// </summary>
+    bool CommitWaitsOnStore => true;
 }
 
 /// <summary>The store holds data of another configuration, or cannot be used; the message is for the user.</summary>

@@ -23,6 +23,9 @@ public sealed class NullCountSink : ICountSink
     /// <summary>Sum of all increments (packets times counted fields).</summary>
     public long Increments => Interlocked.Read(ref _increments);
 
+    /// <summary>False: nothing to wait for, so no file is read while another commits.</summary>
+    public bool CommitWaitsOnStore => false;
+
     public ValueTask OpenAsync(RunParameters parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);

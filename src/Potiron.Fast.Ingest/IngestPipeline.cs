@@ -82,8 +82,10 @@ public sealed class IngestPipeline(IngestOptions options, ICountSink sink, IInge
             // The token is not given to ForEachAsync: a cancelled run still visits every file (each one then returns at
             // once as not done), so that every input has its result and the files in flight end as described above.
             // One file more than there are read slots: while a file's commit streams into the store (the store's
-            // time, not ours), the next file is already being read into another worker's tables.
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers) + 1 };
+            // time, not ours), the next file is already being read into another worker's tables. A sink with nothing to
+            // wait for (the null sink) gets no extra file, so no extra set of tables.
+            var overlap = sink.CommitWaitsOnStore ? 1 : 0;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers) + overlap };
             await Parallel.ForEachAsync(work, parallel, async (index, _) =>
             {
                 if (!workers.TryTake(out var worker))

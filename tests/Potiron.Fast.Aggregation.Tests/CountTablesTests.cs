@@ -115,6 +115,39 @@ public sealed class CountTablesTests
     }
 
     [Fact]
+    public void A_cleared_table_keeps_its_hash_tables_so_the_next_file_grows_nothing()
+    {
+        // Regrowing the tables for every file of a series left their arrays as garbage: 20 files of 500 k values took
+        // 250 MiB where the tables of one file take 25.
+        static void CountSources(CountTables tables, uint first, uint count)
+        {
+            for (var i = first; i < first + count; i++)
+            {
+                var fields = Packet.Ipv4("1.1.1.1", "2.2.2.2", 6, 40);
+                fields.Ipv4Source = i;
+                tables.Count(0, fields);
+            }
+        }
+
+        var tables = new CountTables(FieldSelection.All);
+        CountSources(tables, 1, 100_000);
+        var held = tables.ApproximateBytes;
+        tables.Clear();
+        Assert.InRange(tables.ApproximateBytes, held - 64, held);   // all kept but the list of days
+
+        CountSources(tables, 500_000, 100_000);
+        Assert.Equal(held, tables.ApproximateBytes);
+        var group = Flush(tables).Groups.Single(g => g.Field == PotironField.IpSource);
+        Assert.Equal(100_000, group.MemberCount);
+        Assert.Equal(100_000, group.Total);
+
+        // Over the limit, a bucket keeps only its small tables: a huge file does not pin its memory for the next ones.
+        tables.RetainedBytesLimit = held / 4;
+        tables.Clear();
+        Assert.InRange(tables.ApproximateBytes, 1, held / 4);
+    }
+
+    [Fact]
     public void Approximate_bytes_follow_distinct_values_and_clear_keeps_a_bounded_amount()
     {
         var tables = new CountTables(FieldSelection.All);
