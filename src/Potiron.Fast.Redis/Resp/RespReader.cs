@@ -42,13 +42,17 @@ internal sealed class RespReader(Stream stream, int bufferSize = 64 * 1024)
     private int _end;
 
     /// <summary>Reads one reply. An array gives its length only: its elements follow, each read by another call.</summary>
-    public RespReply Read()
+    public RespReply Read() => Read(keepText: true);
+
+    /// <param name="keepText">False when only the reply's kind and errors matter (a transaction's replies, one or two
+    /// per member committed): a bulk string is then skipped without making a string of it.</param>
+    private RespReply Read(bool keepText)
     {
         var line = ReadLine(out var kind);
         switch (kind)
         {
             case (byte)'+':
-                return new RespReply(RespReplyKind.SimpleString, Encoding.UTF8.GetString(line));
+                return new RespReply(RespReplyKind.SimpleString, SimpleText(line));
             case (byte)'-':
                 return new RespReply(RespReplyKind.Error, Encoding.UTF8.GetString(line));
             case (byte)':':
@@ -58,7 +62,7 @@ internal sealed class RespReader(Stream stream, int bufferSize = 64 * 1024)
                 var length = Number(line);
                 if (length < 0)
                     return new RespReply(RespReplyKind.Nil);
-                if (length > MaxKeptBulk)
+                if (length > MaxKeptBulk || !keepText)
                 {
                     Skip(length + 2);
                     return new RespReply(RespReplyKind.Bulk, Length: (int)Math.Min(length, int.MaxValue));
@@ -111,7 +115,7 @@ internal sealed class RespReader(Stream stream, int bufferSize = 64 * 1024)
     /// <summary>Reads one reply whole, nested arrays included; returns the first error found in it, or null.</summary>
     public string? Consume(int depth = 0)
     {
-        var reply = Read();
+        var reply = Read(keepText: false);
         if (reply.IsError)
             return reply.Text;
         if (reply.Kind != RespReplyKind.Array)
@@ -123,6 +127,10 @@ internal sealed class RespReader(Stream stream, int bufferSize = 64 * 1024)
             firstError ??= Consume(depth + 1);
         return firstError;
     }
+
+    // The simple strings a commit gets once per command: no new string for each.
+    private static string SimpleText(ReadOnlySpan<byte> line) =>
+        line.SequenceEqual("QUEUED"u8) ? "QUEUED" : line.SequenceEqual("OK"u8) ? "OK" : Encoding.UTF8.GetString(line);
 
     private ReadOnlySpan<byte> ReadLine(out byte kind)
     {
