@@ -28,7 +28,10 @@ public enum DecodeEvent
     Ipv4Fragment,
     /// <summary>A datagram whose fragments were all seen: its payload was decoded on the completing fragment.</summary>
     Ipv4Reassembled,
-    /// <summary>Fragments dropped because the reassembly table reached its memory bound.</summary>
+    /// <summary>
+    /// An unfinished datagram (IPv4 or IPv6) dropped to keep the reassembly table within its bounds (1,024 datagrams,
+    /// 16 MiB of buffers), oldest first: its fragments are not reassembled.
+    /// </summary>
     Ipv4ReassemblyEvicted,
     Ipv6Truncated,
     Ipv6BadVersion,

@@ -95,7 +95,7 @@ public sealed partial class PacketDecoder
                     return;
                 }
                 var key = FragmentKey.ForIpv4(ip.Source, ip.Destination, ip.Identification, ip.Protocol);
-                if (_reassembler.TryAdd(key, ip.FragmentOffset, payload[..payloadLength], ip.MoreFragments, out var datagram))
+                if (Reassemble(key, ip.FragmentOffset, payload[..payloadLength], ip.MoreFragments, out var datagram))
                 {
                     Note(DecodeEvent.Ipv4Reassembled);
                     DecodeIpPayload(ip.Protocol, datagram, ref f, depth, inError, quotedByIcmpv4: false);
@@ -200,7 +200,7 @@ public sealed partial class PacketDecoder
                             return;
                         }
                         var key = new FragmentKey(ip.Source, ip.Destination, identification, 0, true);
-                        if (_reassembler.TryAdd(key, fragmentOffset, data[offset..], more, out var datagram))
+                        if (Reassemble(key, fragmentOffset, data[offset..], more, out var datagram))
                         {
                             Note(DecodeEvent.Ipv4Reassembled);
                             DecodeIpPayload(next, datagram, ref f, depth, inError, quotedByIcmpv4: false);

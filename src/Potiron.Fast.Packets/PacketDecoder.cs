@@ -51,6 +51,16 @@ public sealed partial class PacketDecoder
         return true;
     }
 
+    /// <summary>Adds a fragment; every datagram dropped unfinished to keep the table in its bounds is a counted event.</summary>
+    private bool Reassemble(in FragmentKey key, int offset, ReadOnlySpan<byte> payload, bool moreFragments, out ReadOnlySpan<byte> datagram)
+    {
+        var evictedBefore = _reassembler.Evicted;
+        var complete = _reassembler.TryAdd(key, offset, payload, moreFragments, out datagram);
+        for (var n = evictedBefore; n < _reassembler.Evicted; n++)
+            Note(DecodeEvent.Ipv4ReassemblyEvicted);
+        return complete;
+    }
+
     private void Note(DecodeEvent e)
     {
         if (_pendingCount < _pending.Length)

@@ -165,4 +165,15 @@ public sealed class FragmentReassemblyTests
         Assert.True(reassembler.AgeEntries <= 2 * FragmentReassembler.MaximumDatagrams + 1, $"{reassembler.AgeEntries} age entries");
         Assert.True(reassembler.TryAdd(open, 8, new byte[8], false, out _));
     }
+
+    [Fact]
+    public void Every_datagram_dropped_for_the_bounds_is_a_decode_event()
+    {
+        var decoder = new PacketDecoder();
+        var fields = new PacketFields();
+        for (var i = 0; i < FragmentReassembler.MaximumDatagrams + 7; i++)
+            decoder.Decode(LinkType.Ethernet, Fragment(0, 16, true, id: (ushort)i), ref fields);
+        Assert.Equal(7, decoder.Events[DecodeEvent.Ipv4ReassemblyEvicted]);
+        Assert.Equal(FragmentReassembler.MaximumDatagrams + 7, decoder.Events[DecodeEvent.Ipv4Fragment]);
+    }
 }
