@@ -9,7 +9,7 @@
 # The null sink still turns every counted value into its member string; the anchor does that only when it writes its
 # dump, so `potiron_native -o /dev/null` runs too (anchor-dump): the like-for-like figure beside issue 3's base.
 #
-# usage: bench/compare.sh [--packets N] [--runs N] [--split N] [--real] [--redis] [--tshark]
+# usage: bench/compare.sh [--packets N] [--runs N] [--split N] [--real] [--redis] [--tshark] [--aot]
 #                         [--original /path/to/potiron-checkout] [--no-check] [--scratch DIR] [--results DIR]
 #   --packets N   packets of the darknet-like syn capture (default 10000000: syn-10M; 1000000 for a quick run)
 #   --runs N      timed runs of each tool (default 5), tools alternating within each round
@@ -21,6 +21,8 @@
 #   --tshark      also time tshark with potiron's exact command (> /dev/null) on 200,000-packet cuts
 #   --original D  also time the original potiron (bin/parse_pcap_files.py of checkout D, with tshark and Redis)
 #                 on the 200,000-packet cuts, as ../shared/tools/run-oracle.py runs it
+#   --aot         measure the Native AOT build (dotnet publish -p:PublishAot=true, README "Start-up") instead of
+#                 the ReadyToRun one
 #   --no-check    skip the count check against the anchor's -o dump
 # Needs: the .NET SDK, python3, gcc/make; installs with apt-get when root and missing: time, libpcap-dev,
 # redis-server (check, --redis, --original), wireshark-common (--split, --real), tshark (--tshark), python3-redis.
@@ -28,7 +30,7 @@ set -euo pipefail
 export LC_ALL=C DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 ARGUMENTS="$*"
-PACKETS=10000000 RUNS=5 SPLIT=20 REAL=0 REDIS=0 TSHARK=0 ORIGINAL="" CHECK=1 SCRATCH="" RESULTS=""
+PACKETS=10000000 RUNS=5 SPLIT=20 REAL=0 REDIS=0 TSHARK=0 AOT=0 ORIGINAL="" CHECK=1 SCRATCH="" RESULTS=""
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --real) REAL=1; shift ;;
     --redis) REDIS=1; shift ;;
     --tshark) TSHARK=1; shift ;;
+    --aot) AOT=1; shift ;;
     --original) ORIGINAL=$(cd "${2:?}" && pwd); shift 2 ;;
     --no-check) CHECK=0; shift ;;
     --scratch) SCRATCH=${2:?}; shift 2 ;;
@@ -109,11 +112,21 @@ if [ -n "$ORIGINAL" ] && ! "$ORIGINAL_PYTHON" -c 'import redis' 2>/dev/null; the
 # ---------------------------------------------------------------- builds
 # The build users are told to run for speed (README, "Start-up"): published with ReadyToRun, so that a run does not
 # spend its first few hundred milliseconds in tier-0 code.
-log "publishing Potiron.Fast (Release, linux-x64, ReadyToRun)"
-rm -rf "$SCRATCH/publish"
-dotnet publish -c Release -r linux-x64 --self-contained false src/Potiron.Fast.Cli -o "$SCRATCH/publish" -nologo -v q -clp:ErrorsOnly \
-  >"$RESULTS/logs/build.log" 2>&1 || { cat "$RESULTS/logs/build.log" >&2; exit 1; }
-POTIRON=$SCRATCH/publish/potiron
+if [ $AOT = 1 ]; then
+  BUILD_NAME="Native AOT"
+  log "publishing Potiron.Fast (Release, linux-x64, Native AOT: a few minutes)"
+  rm -rf "$SCRATCH/publish-aot"
+  dotnet publish -c Release -r linux-x64 -p:PublishAot=true src/Potiron.Fast.Cli -o "$SCRATCH/publish-aot" -nologo -v q -clp:ErrorsOnly \
+    >"$RESULTS/logs/build.log" 2>&1 || { cat "$RESULTS/logs/build.log" >&2; exit 1; }
+  POTIRON=$SCRATCH/publish-aot/potiron
+else
+  BUILD_NAME="ReadyToRun"
+  log "publishing Potiron.Fast (Release, linux-x64, ReadyToRun)"
+  rm -rf "$SCRATCH/publish"
+  dotnet publish -c Release -r linux-x64 --self-contained false src/Potiron.Fast.Cli -o "$SCRATCH/publish" -nologo -v q -clp:ErrorsOnly \
+    >"$RESULTS/logs/build.log" 2>&1 || { cat "$RESULTS/logs/build.log" >&2; exit 1; }
+  POTIRON=$SCRATCH/publish/potiron
+fi
 POTIRON_VERSION=$("$POTIRON" --version 2>/dev/null | head -1 || echo "?")
 ANCHORS=$SCRATCH/anchors
 log "building the anchors in ${ANCHORS#$ROOT/}"
@@ -377,7 +390,7 @@ if [ $CHECK = 1 ]; then
 fi
 
 # ---------------------------------------------------------------- report
-MACHINE_LINE="$CORES cores, $CPU, $MEM_MIB MiB RAM, $(uname -sr); potiron $POTIRON_VERSION; $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /')"
+MACHINE_LINE="$CORES cores, $CPU, $MEM_MIB MiB RAM, $(uname -sr); potiron $POTIRON_VERSION ($BUILD_NAME build); $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /')"
 python3 "$ROOT/bench/compare_report.py" --runs "$RUNS_TSV" --captures "$CAPTURES_TSV" --commands "$COMMANDS_TSV" \
   --check "$CHECK_MD" --machine "$MACHINE_LINE" --command-line "bench/compare.sh $ARGUMENTS" --date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
   >"$RESULTS/compare.md"
