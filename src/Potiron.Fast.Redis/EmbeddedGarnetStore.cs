@@ -1,11 +1,14 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Garnet;
+using Garnet.server;
+using Garnet.server.Auth.Settings;
+using Microsoft.Extensions.Logging;
 using Potiron.Fast.Aggregation;
 using StackExchange.Redis;
+using Tsavorite.core;
 
 namespace Potiron.Fast.Redis;
 
@@ -33,12 +36,13 @@ public sealed record EmbeddedStoreOptions
 /// recovered at start and checkpointed at exit. Connect to it through <see cref="ConnectionOptions"/> like to any Redis.
 /// </summary>
 /// <remarks>
-/// Garnet is started with the string-array constructor of <see cref="GarnetServer"/> (its <c>Options</c> class is internal):
+/// Garnet is started from a <see cref="GarnetServerOptions"/> built here, the equivalent of the command line
 /// <c>--bind 127.0.0.1 --port P --auth Password --password … --storage-tier true --logdir D --checkpointdir D --recover true
-/// --device-type RandomAccess -q true --disable-console-logger true</c>. <c>RandomAccess</c> is the managed
+/// --aof true --aof-commit-freq 0 --aof-commit-wait true --device-type RandomAccess -q true --disable-console-logger true</c>
+/// (Garnet's own parser of that line needs reflection that a Native AOT build lacks). <c>RandomAccess</c> is the managed
 /// <c>System.IO.RandomAccess</c> device, so no native libaio is needed; the storage tier lets the log spill to disk
-/// instead of dropping records once memory is full. Durability is per checkpoint: a killed process loses what it wrote
-/// since the last one, files' counts and their <c>FILES</c> entries alike, so a re-run imports those files again.
+/// instead of dropping records once memory is full. The append-only file is committed before each reply and replayed at
+/// start after the last checkpoint, so a killed process loses at most the commit that had not been answered.
 /// A lock file keeps a second process out of the folder while this one runs.
 /// </remarks>
 public sealed class EmbeddedGarnetStore : IAsyncDisposable
@@ -92,7 +96,7 @@ public sealed class EmbeddedGarnetStore : IAsyncDisposable
                 var port = FreeLoopbackPort();
                 try
                 {
-                    var server = await Task.Run(() => Start(Arguments(options, garnetDirectory, port, password)), cancellationToken).ConfigureAwait(false);
+                    var server = await Task.Run(() => Start(ServerOptions(options, garnetDirectory, port, password)), cancellationToken).ConfigureAwait(false);
                     return new EmbeddedGarnetStore(server, directoryLock, new IPEndPoint(IPAddress.Loopback, port), password);
                 }
                 catch (SocketException) when (attempt < PortAttempts)
@@ -145,7 +149,53 @@ public sealed class EmbeddedGarnetStore : IAsyncDisposable
         }
     }
 
-    private static string[] Arguments(EmbeddedStoreOptions options, string garnetDirectory, int port, string password)
+    /// <summary>
+    /// Garnet's settings, built directly rather than parsed from a command line: Garnet's parser binds its options with
+    /// reflection-based JSON and CommandLineParser, which a Native AOT build cannot run. These are exactly the settings
+    /// that <c>new GarnetServer(args)</c> derives from <see cref="EquivalentArguments"/> (a test compares the two member
+    /// by member, so a Garnet upgrade that changes its defaults fails the test instead of changing the store).
+    /// </summary>
+    internal static GarnetServerOptions ServerOptions(EmbeddedStoreOptions options, string garnetDirectory, int port, string password)
+    {
+        var directory = Path.GetFullPath(garnetDirectory);
+        var serverOptions = new GarnetServerOptions
+        {
+            EndPoints = [new IPEndPoint(IPAddress.Loopback, port)],
+            AuthSettings = new PasswordAuthenticationSettings(password),
+            // The storage tier lets the log spill to files instead of dropping records once memory is full.
+            EnableStorageTier = true,
+            LogDir = directory,
+            CheckpointDir = directory,
+            Recover = true,
+            // The append-only file, committed before each reply (EXEC included): a commit that was answered survives a
+            // killed process, and recovery replays it after the last checkpoint. Without it a SIGKILL lost every file of
+            // the run (their FILES entries too, so a re-run imported them again: never twice, but more work lost).
+            EnableAOF = true,
+            CommitFrequencyMs = 0,
+            WaitForCommit = true,
+            // The managed System.IO.RandomAccess device: no native libaio needed.
+            DeviceType = DeviceType.RandomAccess,
+            DeviceFactoryCreator = new LocalStorageNamedDeviceFactoryCreator(
+                preallocateFile: false, deleteOnClose: false, disableFileBuffering: true, throttleLimit: null,
+                DeviceType.RandomAccess, numCompletionThreads: 4, readOnly: false, logger: null,
+                new NativeDeviceOptions()),
+            QuietMode = true,
+            // Values that Garnet's own defaults file gives its command line but GarnetServerOptions does not.
+            AofTailWitnessFreqMs = 10,
+            NetworkBufferMemoryBudget = "1g",
+            NetworkBufferPoolSize = "64m",
+            RevivifiableFraction = 1,
+            LogLevel = LogLevel.Warning,
+        };
+        if (options.MemorySize is not null)
+            serverOptions.LogMemorySize = options.MemorySize;
+        if (options.IndexSize is not null)
+            serverOptions.IndexMemorySize = options.IndexSize;
+        return serverOptions;
+    }
+
+    /// <summary>The Garnet command line that <see cref="ServerOptions"/> stands for (what <c>garnet-server</c> would be given).</summary>
+    internal static string[] EquivalentArguments(EmbeddedStoreOptions options, string garnetDirectory, int port, string password)
     {
         var arguments = new List<string>
         {
@@ -157,9 +207,6 @@ public sealed class EmbeddedGarnetStore : IAsyncDisposable
             "--logdir", garnetDirectory,
             "--checkpointdir", garnetDirectory,
             "--recover", "true",
-            // The append-only file, committed before each reply (EXEC included): a commit that was answered survives a
-            // killed process, and recovery replays it after the last checkpoint. Without it a SIGKILL lost every file of
-            // the run (their FILES entries too, so a re-run imported them again: never twice, but more work lost).
             "--aof", "true",
             "--aof-commit-freq", "0",
             "--aof-commit-wait", "true",
@@ -174,14 +221,13 @@ public sealed class EmbeddedGarnetStore : IAsyncDisposable
         return arguments.ToArray();
     }
 
-    private static GarnetServer Start(string[] arguments)
+    private static GarnetServer Start(GarnetServerOptions serverOptions)
     {
-        // The string-array constructor adds a console trace listener to the process; our stdout is for results only.
-        var listeners = Trace.Listeners.Cast<TraceListener>().ToHashSet();
         GarnetServer? server = null;
         try
         {
-            server = new GarnetServer(arguments);
+            // No logger factory: Garnet logs nothing (our stdout is for results only, stderr for our own lines).
+            server = new GarnetServer(serverOptions);
             server.Start();
             return server;
         }
@@ -189,11 +235,6 @@ public sealed class EmbeddedGarnetStore : IAsyncDisposable
         {
             server?.Dispose(deleteDir: false);
             throw;
-        }
-        finally
-        {
-            foreach (var added in Trace.Listeners.Cast<TraceListener>().Where(l => !listeners.Contains(l)).ToList())
-                Trace.Listeners.Remove(added);
         }
     }
 
