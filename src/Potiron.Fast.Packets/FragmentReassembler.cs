@@ -202,19 +202,33 @@ public sealed class FragmentReassembler
         public void Cover(int offset, int length, bool moreFragments)
         {
             var end = moreFragments ? (offset + length) / 8 : (offset + length + 7) / 8;
-            for (var unit = offset / 8; unit < end; unit++)
-                _covered[unit >> 6] |= 1UL << (unit & 63);
+            var start = offset / 8;
+            if (start >= end)
+                return;
+            // Whole 64-unit words at a time: unit by unit, marking and checking took a quarter of a run on real traffic.
+            var first = start >> 6;
+            var last = (end - 1) >> 6;
+            var firstMask = ~0UL << (start & 63);
+            var lastMask = ~0UL >> (63 - ((end - 1) & 63));
+            if (first == last)
+            {
+                _covered[first] |= firstMask & lastMask;
+                return;
+            }
+            _covered[first] |= firstMask;
+            _covered.AsSpan(first + 1, last - first - 1).Fill(~0UL);
+            _covered[last] |= lastMask;
         }
 
         public bool IsComplete()
         {
             var units = (TotalLength + 7) / 8;
-            for (var unit = 0; unit < units; unit++)
-            {
-                if ((_covered[unit >> 6] & (1UL << (unit & 63))) == 0)
-                    return false;
-            }
-            return true;
+            var fullWords = units >> 6;
+            if (_covered.AsSpan(0, fullWords).IndexOfAnyExcept(~0UL) >= 0)
+                return false;
+            var rest = units & 63;
+            var restMask = (1UL << rest) - 1;
+            return rest == 0 || (_covered[fullWords] & restMask) == restMask;
         }
     }
 }
