@@ -21,6 +21,28 @@ public sealed partial class CountTables
             FlushPending();
     }
 
+    /// <summary>
+    /// The queue slot the next packet's fields can be decoded into, so that they are not copied into the queue (a copy of
+    /// the whole field set per packet). <see cref="CountQueuedSlot"/> then takes or leaves it; anything else may
+    /// overwrite it.
+    /// </summary>
+    public ref PacketFields QueueSlot => ref _pendingFields[_pendingCount];
+
+    /// <summary><see cref="CountPacket"/> for the fields in <see cref="QueueSlot"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public CountOutcome CountQueuedSlot(long epochSeconds, DayCalendar calendar)
+    {
+        ref var fields = ref _pendingFields[_pendingCount];
+        if (!IsCounted(fields, _layout.Ipv6))
+            return CountOutcome.Filtered;
+        if (!calendar.TryGetDay(epochSeconds, out var day))
+            return CountOutcome.TimestampOutOfRange;
+        _pendingDays[_pendingCount] = day;
+        if (++_pendingCount == PendingCapacity)
+            FlushPending();
+        return CountOutcome.Counted;
+    }
+
     /// <summary>Counts the packets <see cref="CountPacket"/> queued. The tables' readers call it themselves.</summary>
     public void FlushPending()
     {

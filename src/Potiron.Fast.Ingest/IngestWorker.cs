@@ -15,8 +15,6 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
     /// <summary>Packets between two looks at the cancellation token (a cancelled read stops within a few milliseconds).</summary>
     internal const int CancellationCheckEvery = 4096;
 
-    private PacketFields _fields;
-
     public PacketDecoder Decoder { get; } = new() { DeferFragments = deferFragments };
     public CountTables Tables { get; } = new(options.Parameters)
     {
@@ -41,16 +39,18 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
     /// <summary>Decodes and counts one packet; false when the decoder defers it for in-order reassembly.</summary>
     public bool Process(LinkType linkType, ReadOnlySpan<byte> frame, long printedSeconds, bool hasTimestamp)
     {
-        if (!Decoder.Decode(linkType, frame, ref _fields))
+        // Decoded straight into the tables' queue: the fields are not copied per packet.
+        ref var fields = ref Tables.QueueSlot;
+        if (!Decoder.Decode(linkType, frame, ref fields))
             return false;
         if (!hasTimestamp)
         {
             // A pcapng simple packet block has no time, so it has no day (the original crashes on it).
-            if (CountTables.IsCounted(_fields, options.Parameters.Ipv6))
+            if (CountTables.IsCounted(fields, options.Parameters.Ipv6))
                 PacketsWithoutTimestamp++;
             return true;
         }
-        switch (Tables.CountPacket(printedSeconds, _fields, Calendar))
+        switch (Tables.CountQueuedSlot(printedSeconds, Calendar))
         {
             case CountOutcome.Counted:
                 Counted++;
@@ -65,15 +65,14 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
     /// <summary>
     /// The first half of <see cref="Process"/> for a staged read (<see cref="StagedFileIngest"/>): decodes, filters and
     /// dates one packet, keeps the statistics, and leaves the counting to another thread. True when the packet is to be
-    /// counted, with its day and fields.
+    /// counted, with its day, and its fields decoded into <paramref name="fields"/> (the batch's slot: no copy).
     /// </summary>
-    public bool Decode(LinkType linkType, ReadOnlySpan<byte> frame, long printedSeconds, bool hasTimestamp, out int day, out PacketFields fields)
+    public bool Decode(LinkType linkType, ReadOnlySpan<byte> frame, long printedSeconds, bool hasTimestamp, out int day, ref PacketFields fields)
     {
         day = 0;
-        fields = default;
-        if (!Decoder.Decode(linkType, frame, ref _fields))
+        if (!Decoder.Decode(linkType, frame, ref fields))
             return false;
-        var counted = CountTables.IsCounted(_fields, options.Parameters.Ipv6);
+        var counted = CountTables.IsCounted(fields, options.Parameters.Ipv6);
         if (!counted)
             return false;
         if (!hasTimestamp)
@@ -87,7 +86,6 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
             return false;
         }
         Counted++;
-        fields = _fields;
         return true;
     }
 

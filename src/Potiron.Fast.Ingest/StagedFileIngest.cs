@@ -65,7 +65,7 @@ internal sealed class StagedFileIngest(IngestWorker worker)
                     Cancellation.ThrowIfCancellationRequested();
                 // Decoded straight into the batch's slot: no copy of the fields per packet.
                 if (worker.Decode(record.LinkType, record.Data, record.PrintedSeconds, record.HasTimestamp,
-                        out batch.Days[batch.Count], out batch.Fields[batch.Count]))
+                        out batch.Days[batch.Count], ref batch.Fields[batch.Count]))
                 {
                     if (++batch.Count == BatchPackets)
                     {

@@ -81,6 +81,25 @@ public sealed class CountTablesTests
         }, iter: 30);
 
     [Fact]
+    public void Fields_written_into_the_queue_slot_count_as_CountPacket_counts_them() =>
+        Gen.Select(RandomPackets.Batch, Gen.Bool).Sample((packets, combined) =>
+        {
+            var calendar = new DayCalendar();
+            var copied = new CountTables(FieldSelection.All, combined, ipv6: true);
+            var inPlace = new CountTables(FieldSelection.All, combined, ipv6: true);
+            foreach (var (seconds, fields) in packets)
+            {
+                var expected = copied.CountPacket(seconds, fields, calendar);
+                inPlace.QueueSlot = fields;
+                Assert.Equal(expected, inPlace.CountQueuedSlot(seconds, calendar));
+                // A slot left by a packet that was not counted is overwritten by the next one.
+                inPlace.QueueSlot.Ipv4Source = 0xDEAD;
+            }
+            Assert.Equal(Keys.Canonical(Flush(copied)), Keys.Canonical(Flush(inPlace)));
+            Assert.Equal(copied.PacketCount, inPlace.PacketCount);
+        }, iter: 60);
+
+    [Fact]
     public void Clear_then_reuse_equals_fresh_tables() =>
         Gen.Select(RandomPackets.Batch, RandomPackets.Batch).Sample((first, second) =>
         {
