@@ -30,7 +30,7 @@ set -euo pipefail
 export LC_ALL=C DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 ARGUMENTS="$*"
-PACKETS=10000000 RUNS=5 SPLIT=20 REAL=0 REDIS=0 TSHARK=0 AOT=0 ORIGINAL="" CHECK=1 SCRATCH="" RESULTS=""
+PACKETS=10000000 RUNS=5 SPLIT=20 REAL=0 REDIS=0 TSHARK=0 AOT=0 ORIGINAL="" ORIGINAL_ARGUMENT="" CHECK=1 SCRATCH="" RESULTS=""
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
     --redis) REDIS=1; shift ;;
     --tshark) TSHARK=1; shift ;;
     --aot) AOT=1; shift ;;
-    --original) ORIGINAL=$(cd "${2:?}" && pwd); shift 2 ;;
+    --original) ORIGINAL_ARGUMENT=${2:?}; ORIGINAL=$(cd "${2:?}" && pwd); shift 2 ;;
     --no-check) CHECK=0; shift ;;
     --scratch) SCRATCH=${2:?}; shift 2 ;;
     --results) RESULTS=${2:?}; shift 2 ;;
@@ -322,8 +322,8 @@ for entry in "${CAPTURE_LIST[@]}"; do
 done
 
 # The logs are committed with the results: no path of this machine in them (the repository, the private server).
-find "$RESULTS/logs" -type f -exec sed -i -e "s|$ROOT/||g" -e "s|${REDIS_DIR:-/nonexistent}/|<redis>/|g" {} +
-[ -n "$ORIGINAL" ] && find "$RESULTS/logs" -type f -exec sed -i -e "s|$ORIGINAL|<original>|g" {} +
+find "$RESULTS/logs" "$COMMANDS_TSV" -type f -exec sed -i -e "s|$ROOT/||g" -e "s|${REDIS_DIR:-/nonexistent}/|<redis>/|g" {} +
+[ -n "$ORIGINAL" ] && find "$RESULTS/logs" "$COMMANDS_TSV" -type f -exec sed -i -e "s|$ORIGINAL|<original>|g" {} +
 # An empty log says nothing, and an empty file is byte for byte the empty capture of ../shared/captures.
 find "$RESULTS/logs" -type f -empty -delete
 
@@ -392,7 +392,7 @@ fi
 # ---------------------------------------------------------------- report
 MACHINE_LINE="$CORES cores, $CPU, $MEM_MIB MiB RAM, $(uname -sr); potiron $POTIRON_VERSION ($BUILD_NAME build); $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /')"
 python3 "$ROOT/bench/compare_report.py" --runs "$RUNS_TSV" --captures "$CAPTURES_TSV" --commands "$COMMANDS_TSV" \
-  --check "$CHECK_MD" --machine "$MACHINE_LINE" --command-line "bench/compare.sh $ARGUMENTS" --date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+  --check "$CHECK_MD" --machine "$MACHINE_LINE" --command-line "bench/compare.sh ${ARGUMENTS//"$ORIGINAL_ARGUMENT"/<original>}" --date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
   >"$RESULTS/compare.md"
 cat "$RESULTS/compare.md"
 log "wrote ${RESULTS#$ROOT/}/compare.md, runs.tsv, captures.tsv, commands.tsv"
