@@ -55,7 +55,14 @@ public sealed class SplitFileIngestTests
             Assert.Equal(expectedSummary.Counted, stagedSummary.Counted);
             Assert.Equal(expectedSummary.Bytes, stagedSummary.Bytes);
             Assert.Equal(expectedSummary.Problem, stagedSummary.Problem);
-            Assert.Equal(expected, Render(staged.Worker.Tables.ToFileCounts(name)));
+            var stagedCounts = staged.Worker.Tables.ToFileCounts(name);
+            Assert.Equal(expected, Render(stagedCounts));
+            // Render sorts; the order matters too (days, protocols and groups as the sequential read makes them).
+            var sequentialCounts = sequential.Tables.ToFileCounts(name);
+            Assert.Equal(sequentialCounts.Days, stagedCounts.Days);
+            Assert.Equal(sequentialCounts.Protocols, stagedCounts.Protocols);
+            Assert.Equal(sequentialCounts.Groups.Select(g => (g.Day, g.ProtocolName, g.Field, g.MemberCount, g.Total)),
+                stagedCounts.Groups.Select(g => (g.Day, g.ProtocolName, g.Field, g.MemberCount, g.Total)));
             Assert.Equal(sequential.Decoder.Events.NonZero(), staged.Worker.Decoder.Events.NonZero());
             Assert.Equal(sequential.PacketsWithoutTimestamp, staged.Worker.PacketsWithoutTimestamp);
             Assert.Equal(sequential.PacketsOutOfCalendar, staged.Worker.PacketsOutOfCalendar);
