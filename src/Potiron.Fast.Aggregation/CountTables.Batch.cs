@@ -1,8 +1,9 @@
+using System.Runtime.CompilerServices;
 using Potiron.Fast.Packets;
 
 namespace Potiron.Fast.Aggregation;
 
-// CountPacket queues accepted packets and counts them 32 at a time: first every packet's hash-table slots are
+// Accepted packets wait in a queue and are counted 32 at a time: first every packet's hash-table slots are
 // prefetched, then every packet is counted, so the cache misses of a batch overlap instead of adding up (darknet
 // traffic brings a new sequence number nearly every packet). Everything that reads the tables flushes the queue first.
 public sealed partial class CountTables
@@ -13,14 +14,6 @@ public sealed partial class CountTables
     private readonly int[] _pendingDays = new int[PendingCapacity];
     private int _pendingCount;
 
-    private void Queue(int day, in PacketFields fields)
-    {
-        _pendingFields[_pendingCount] = fields;
-        _pendingDays[_pendingCount] = day;
-        if (++_pendingCount == PendingCapacity)
-            FlushPending();
-    }
-
     /// <summary>
     /// The queue slot the next packet's fields can be decoded into, so that they are not copied into the queue (a copy of
     /// the whole field set per packet). <see cref="CountQueuedSlot"/> then takes or leaves it; anything else may
@@ -28,8 +21,8 @@ public sealed partial class CountTables
     /// </summary>
     public ref PacketFields QueueSlot => ref _pendingFields[_pendingCount];
 
-    /// <summary><see cref="CountPacket"/> for the fields in <see cref="QueueSlot"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    /// <summary>Filters and dates the packet whose fields are in <see cref="QueueSlot"/>, and queues it when accepted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CountOutcome CountQueuedSlot(long epochSeconds, DayCalendar calendar)
     {
         ref var fields = ref _pendingFields[_pendingCount];
@@ -43,7 +36,7 @@ public sealed partial class CountTables
         return CountOutcome.Counted;
     }
 
-    /// <summary>Counts the packets <see cref="CountPacket"/> queued. The tables' readers call it themselves.</summary>
+    /// <summary>Counts the queued packets. The tables' readers call it themselves.</summary>
     public void FlushPending()
     {
         var count = _pendingCount;

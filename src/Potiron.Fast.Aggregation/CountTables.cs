@@ -111,16 +111,16 @@ public sealed partial class CountTables
     public static bool IsCounted(in PacketFields fields, bool ipv6) =>
         fields.PassesDefaultFilter || (ipv6 && fields.HasIpv6 && !fields.HasIpv4);
 
-    /// <summary>Filters, dates and counts one packet: the whole per-packet path of the standard format.</summary>
+    /// <summary>
+    /// Filters, dates and counts one packet: the whole per-packet path of the standard format. The fields are copied
+    /// into the queue; a reader that decodes into <see cref="QueueSlot"/> and calls <see cref="CountQueuedSlot"/> saves
+    /// that copy.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CountOutcome CountPacket(long epochSeconds, in PacketFields fields, DayCalendar calendar)
     {
-        if (!IsCounted(fields, _layout.Ipv6))
-            return CountOutcome.Filtered;
-        if (!calendar.TryGetDay(epochSeconds, out var day))
-            return CountOutcome.TimestampOutOfRange;
-        Queue(day, fields);
-        return CountOutcome.Counted;
+        QueueSlot = fields;
+        return CountQueuedSlot(epochSeconds, calendar);
     }
 
     /// <summary>

@@ -125,9 +125,8 @@ public sealed class FragmentReassembler
         var evicted = false;
         while (!evicted && _age.TryDequeue(out var oldest))
         {
-            if (!IsLive(oldest))
+            if (!_open.TryGetValue(oldest.Key, out var d) || d.Stamp != oldest.Stamp)
                 continue;
-            var d = _open[oldest.Key];
             if (ReferenceEquals(d, except))
             {
                 spared = oldest;

@@ -21,6 +21,20 @@ public sealed class ReadCommitOverlapTests
         Assert.True(sink.FirstCommitSawNextRead, "the first commit ended without the next file having started");
     }
 
+    [Fact]
+    public async Task A_sink_that_waits_on_no_store_gets_no_extra_file_in_flight()
+    {
+        // The null sink's case: no file is read during a commit, so each worker holds one set of count tables.
+        var progress = new Progress();
+        var sink = new SlowSink(progress, waitsOnStore: false, patience: TimeSpan.FromSeconds(1));
+        var options = new IngestOptions { Inputs = [TestData.SampleFolder], Workers = 1 };
+
+        var result = await new IngestPipeline(options, sink, progress).RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, result.FilesImported);
+        Assert.False(sink.FirstCommitSawNextRead, "a file was read while a commit that waits on nothing was in flight");
+    }
+
     private sealed class Progress : IIngestProgress
     {
         public readonly SemaphoreSlim Started = new(0);
@@ -36,10 +50,12 @@ public sealed class ReadCommitOverlapTests
         }
     }
 
-    private sealed class SlowSink(Progress progress) : ICountSink
+    private sealed class SlowSink(Progress progress, bool waitsOnStore = true, TimeSpan? patience = null) : ICountSink
     {
         private int _commits;
         public bool FirstCommitSawNextRead;
+
+        public bool CommitWaitsOnStore => waitsOnStore;
 
         public ValueTask OpenAsync(RunParameters parameters, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
@@ -51,7 +67,7 @@ public sealed class ReadCommitOverlapTests
             {
                 // The first file started once already; wait for the second one to start while this commit is "on the wire".
                 await progress.Started.WaitAsync(cancellationToken);
-                FirstCommitSawNextRead = await progress.Started.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                FirstCommitSawNextRead = await progress.Started.WaitAsync(patience ?? TimeSpan.FromSeconds(30), cancellationToken);
             }
             return true;
         }
