@@ -118,6 +118,13 @@ public sealed class CaptureFileReader : IDisposable
     /// </summary>
     public bool TryRead(out CaptureRecord record)
     {
+        if (!_finished && Container is CaptureContainer.Pcap or CaptureContainer.PcapNanosecond
+            && PcapReader.TryReadWhole(_buffer.AsSpan(_start, _end - _start), ref _pcap, out record, out int length))
+        {
+            _start += length;
+            return true;
+        }
+
         while (!_finished)
         {
             bool found;

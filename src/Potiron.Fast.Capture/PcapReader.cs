@@ -120,20 +120,64 @@ public ref struct PcapReader
             return NeedMore(length, rest.Length);
         }
 
-        record = new CaptureRecord(
-            rest.Slice(RecordHeaderLength, (int)captured),
-            (LinkType)_state.linkType,
-            seconds,
-            unchecked(fraction * _state.fractionToNanoseconds),
-            hasTimestamp: true,
-            original,
-            _state.position + _consumed,
-            _state.recordIndex,
-            interfaceId: 0);
+        record = MakeRecord(rest, captured, seconds, fraction, original, _state, _state.position + _consumed);
         _consumed += length;
         _state.recordIndex++;
         return true;
     }
+
+    /// <summary>
+    /// The per-record path of <see cref="CaptureFileReader"/>: reads the next record when it lies wholly in
+    /// <paramref name="data"/> and none of the rarer rules apply (the file header, the length order of old versions, a
+    /// length over the link type's limit), and moves <paramref name="state"/> past it, without a reader and without
+    /// copying the state (a tenth of the time of a byte-heavy read went to those). False otherwise, having changed
+    /// nothing: a <see cref="PcapReader"/> on the same bytes and state then reads the record, asks for more, or reports.
+    /// </summary>
+    public static bool TryReadWhole(ReadOnlySpan<byte> data, ref PcapReaderState state, out CaptureRecord record, out int length)
+    {
+        if (state.headerRead && state.lengthOrder == PcapLengthOrder.Normal && data.Length >= RecordHeaderLength)
+        {
+            return state.bigEndian
+                ? TryReadWhole<BigEndianOrder>(data, ref state, out record, out length)
+                : TryReadWhole<LittleEndianOrder>(data, ref state, out record, out length);
+        }
+
+        record = default;
+        length = 0;
+        return false;
+    }
+
+    private static bool TryReadWhole<TOrder>(ReadOnlySpan<byte> data, ref PcapReaderState state, out CaptureRecord record, out int length)
+        where TOrder : struct, IByteOrder
+    {
+        uint captured = TOrder.UInt32(data[8..]);
+        if (captured > state.maxCapturedLength || captured > (uint)(data.Length - RecordHeaderLength))
+        {
+            record = default;
+            length = 0;
+            return false;
+        }
+
+        record = MakeRecord(data, captured, TOrder.UInt32(data), TOrder.UInt32(data[4..]), TOrder.UInt32(data[12..]), state, state.position);
+        length = RecordHeaderLength + (int)captured;
+        state.position += length;
+        state.recordIndex++;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static CaptureRecord MakeRecord(ReadOnlySpan<byte> record, uint captured, uint seconds, uint fraction, uint original,
+        scoped in PcapReaderState state, long offset) =>
+        new(
+            record.Slice(RecordHeaderLength, (int)captured),
+            (LinkType)state.linkType,
+            seconds,
+            unchecked(fraction * state.fractionToNanoseconds),
+            hasTimestamp: true,
+            original,
+            offset,
+            state.recordIndex,
+            interfaceId: 0);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private readonly void SwapLengths(ref uint captured, ref uint original)

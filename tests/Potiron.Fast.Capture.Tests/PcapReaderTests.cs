@@ -251,4 +251,60 @@ public sealed class PcapReaderTests
         Assert.Null(result.Problem);
         Assert.Empty(result.Warnings);
     }
+
+    [Theory]
+    [InlineData(false, false, 4)]
+    [InlineData(true, false, 4)]
+    [InlineData(false, true, 4)]
+    [InlineData(true, true, 4)]
+    [InlineData(false, false, 2)]
+    [InlineData(false, false, 3)]
+    public void The_whole_record_path_reads_what_the_span_reader_reads_and_leaves_everything_else_to_it(bool bigEndian, bool nanosecond, ushort minor)
+    {
+        // Every cut of the file: records whole in the buffer, records cut anywhere, a length over the link type's
+        // limit, and the versions whose lengths are the other way round (left to the span reader).
+        var builder = new PcapBuilder(network: 1, bigEndian: bigEndian, nanosecond: nanosecond, minorVersion: minor)
+            .Add(1_500_000_000, 999_999, CaptureReading.Packet(60, 1), originalLength: 1514)
+            .Add(1_500_000_001, 0, [])
+            .Add(uint.MaxValue, 1, CaptureReading.Packet(1514, 2))
+            .AddRaw(7, 0, 300, 200, CaptureReading.Packet(300, 3));
+        int overLimit = (int)builder.Length;
+        byte[] file = builder.Add(8, 0, new byte[262_145]).ToArray();
+        int[] cuts = [.. Enumerable.Range(PcapReader.FileHeaderLength, overLimit + 40 - PcapReader.FileHeaderLength), file.Length];
+        foreach (int cut in cuts)
+        {
+            PcapReaderState state = StateAfterHeader(file);
+            int position = PcapReader.FileHeaderLength;
+            while (true)
+            {
+                ReadOnlySpan<byte> data = file.AsSpan(position, cut - position);
+                var spanReader = new PcapReader(data, isFinalBlock: false, state);
+                bool spanRead = spanReader.TryRead(out CaptureRecord expected);
+                PcapReaderState before = state;
+                bool wholeRead = PcapReader.TryReadWhole(data, ref state, out CaptureRecord actual, out int length);
+                if (!wholeRead)
+                {
+                    Assert.Equal(before, state);
+                    // Only the old versions' length order may be read by the span reader and not by the whole path.
+                    Assert.True(!spanRead || minor < 4, $"cut {cut}, offset {position}: the span reader read a record the whole path left");
+                    break;
+                }
+
+                Assert.True(spanRead, $"cut {cut}, offset {position}: the whole path read a record the span reader did not");
+                Assert.Equal(ReadRecord.From(expected), ReadRecord.From(actual));
+                Assert.Equal(spanReader.BytesConsumed, length);
+                Assert.Equal(spanReader.CurrentState, state);
+                position += length;
+            }
+        }
+    }
+
+    // The state after the file header, as a reader leaves it before the first record.
+    private static PcapReaderState StateAfterHeader(byte[] file)
+    {
+        var reader = new PcapReader(file.AsSpan(0, PcapReader.FileHeaderLength), isFinalBlock: false, new PcapReaderState(0));
+        Assert.False(reader.TryRead(out _));
+        Assert.Equal(CaptureReadStop.NeedMoreData, reader.Stop);
+        return reader.CurrentState;
+    }
 }
