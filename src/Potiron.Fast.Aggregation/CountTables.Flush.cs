@@ -183,12 +183,10 @@ public sealed partial class CountTables
     {
         if (counter.DefaultKeyCount != 0)
             visitor.Ipv4(0, counter.DefaultKeyCount);
-        var keys = counter.Keys;
-        var counts = counter.Counts;
-        for (var i = 0; i < keys.Length; i++)
+        foreach (var slot in counter.Slots)
         {
-            if (counts[i] != 0)
-                visitor.Ipv4(keys[i], counts[i]);
+            if (slot.Count != 0)
+                visitor.Ipv4(slot.Key, slot.Count);
         }
     }
 
@@ -197,12 +195,10 @@ public sealed partial class CountTables
     {
         if (counter.DefaultKeyCount != 0)
             visitor.Ipv6(default, counter.DefaultKeyCount);
-        var keys = counter.Keys;
-        var counts = counter.Counts;
-        for (var i = 0; i < keys.Length; i++)
+        foreach (var slot in counter.Slots)
         {
-            if (counts[i] != 0)
-                visitor.Ipv6(keys[i], counts[i]);
+            if (slot.Count != 0)
+                visitor.Ipv6(slot.Key, slot.Count);
         }
     }
 
@@ -213,12 +209,10 @@ public sealed partial class CountTables
             visitor.Decimal(-1, absent);
         if (counter.DefaultKeyCount != 0)
             visitor.Decimal(0, counter.DefaultKeyCount);
-        var keys = counter.Keys;
-        var counts = counter.Counts;
-        for (var i = 0; i < keys.Length; i++)
+        foreach (var slot in counter.Slots)
         {
-            if (counts[i] != 0)
-                visitor.Decimal(keys[i], counts[i]);
+            if (slot.Count != 0)
+                visitor.Decimal(slot.Key, slot.Count);
         }
     }
 }

@@ -162,31 +162,25 @@ public sealed partial class CountTables
             run.Member(SpillMember.Number(-1, absent));
         if (counter.DefaultKeyCount != 0)
             run.Member(SpillMember.Number(0, counter.DefaultKeyCount));
-        var used = counter.SortForSpill(null);
-        var keys = counter.Keys;
-        var counts = counter.Counts;
-        for (var i = 0; i < used; i++)
-            run.Member(SpillMember.Number(keys[i], counts[i]));
+        var used = counter.SortForSpill(new UInt32Order());
+        foreach (var slot in counter.Slots[..used])
+            run.Member(SpillMember.Number(slot.Key, slot.Count));
     }
 
     private void SpillAddresses(ref SparseCounter<uint, UInt32Hasher> ipv4, ref SparseCounter<Ipv6Address, Ipv6Hasher> ipv6, SpillRunWriter run)
     {
         if (ipv4.DefaultKeyCount != 0)
             run.Member(SpillMember.Ipv4(0, ipv4.DefaultKeyCount));
-        var used = ipv4.SortForSpill(null);
-        var keys = ipv4.Keys;
-        var counts = ipv4.Counts;
-        for (var i = 0; i < used; i++)
-            run.Member(SpillMember.Ipv4(keys[i], counts[i]));
+        var used = ipv4.SortForSpill(new UInt32Order());
+        foreach (var slot in ipv4.Slots[..used])
+            run.Member(SpillMember.Ipv4(slot.Key, slot.Count));
         if (!_layout.Ipv6)
             return;
         if (ipv6.DefaultKeyCount != 0)
             run.Member(SpillMember.Ipv6(default, ipv6.DefaultKeyCount));
-        used = ipv6.SortForSpill(Ipv6Order.Instance);
-        var keys6 = ipv6.Keys;
-        var counts6 = ipv6.Counts;
-        for (var i = 0; i < used; i++)
-            run.Member(SpillMember.Ipv6(keys6[i], counts6[i]));
+        used = ipv6.SortForSpill(new Ipv6Order());
+        foreach (var slot in ipv6.Slots[..used])
+            run.Member(SpillMember.Ipv6(slot.Key, slot.Count));
     }
 
     /// <summary>The file's counts when runs were spilled: the live tables become the last run, then all are merged.</summary>
@@ -224,17 +218,6 @@ public sealed partial class CountTables
             }));
         }
         return groups;
-    }
-
-    private sealed class Ipv6Order : IComparer<Ipv6Address>
-    {
-        public static readonly Ipv6Order Instance = new();
-
-        public int Compare(Ipv6Address x, Ipv6Address y)
-        {
-            var high = x.High.CompareTo(y.High);
-            return high != 0 ? high : x.Low.CompareTo(y.Low);
-        }
     }
 }
 

@@ -13,12 +13,12 @@ public sealed class SparseCounterTests
         var contents = new Dictionary<TKey, uint>();
         if (counter.DefaultKeyCount != 0)
             contents.Add(default, counter.DefaultKeyCount);
-        for (var i = 0; i < counter.Keys.Length; i++)
+        foreach (var slot in counter.Slots)
         {
-            if (counter.Counts[i] != 0)
-                Assert.True(contents.TryAdd(counter.Keys[i], counter.Counts[i]), "a key occupies two slots");
+            if (slot.Count != 0)
+                Assert.True(contents.TryAdd(slot.Key, slot.Count), "a key occupies two slots");
             else
-                Assert.Equal(default, counter.Keys[i]);
+                Assert.Equal(default, slot.Key);
         }
         return contents;
     }

@@ -30,3 +30,19 @@ internal readonly struct Ipv6Hasher : IKeyHasher<Ipv6Address>
         return h * 0x9E3779B97F4A7C15UL;
     }
 }
+
+/// <summary>Ascending numbers: the order of spilled runs for IPv4 addresses, sequence and acknowledgement numbers.</summary>
+internal readonly struct UInt32Order : IComparer<uint>
+{
+    public int Compare(uint x, uint y) => x.CompareTo(y);
+}
+
+/// <summary>IPv6 addresses as 128-bit numbers: the order of spilled runs.</summary>
+internal readonly struct Ipv6Order : IComparer<Ipv6Address>
+{
+    public int Compare(Ipv6Address x, Ipv6Address y)
+    {
+        var high = x.High.CompareTo(y.High);
+        return high != 0 ? high : x.Low.CompareTo(y.Low);
+    }
+}
