@@ -65,8 +65,7 @@ public sealed partial class CountTables
             var protocolName = CombinedKeys ? ProtocolNames.Get(bucket.ProtocolNumber) : null;
             foreach (var field in _selection.Counted)
             {
-                var tally = new MemberTally();
-                WriteMembers(bucket, field, ref tally);
+                var tally = Tally(bucket, field);
                 if (tally.Members > 0)
                 {
                     groups.Add(new CountGroup(dayText[bucket.Day], protocolName, field, tally.Members, tally.Total,
@@ -75,6 +74,38 @@ public sealed partial class CountTables
             }
         }
         return groups;
+    }
+
+    /// <summary>
+    /// A group's member count and total: what the large counters keep (a walk over their millions of slots took 3 % of a
+    /// darknet file, after the read), and a walk over the small ones. The same as <see cref="WriteMembers"/> visits.
+    /// </summary>
+    private MemberTally Tally(DayBucket bucket, PotironField field)
+    {
+        var tally = new MemberTally();
+        switch (field)
+        {
+            case PotironField.IpSource:
+                tally.Add(bucket.Ipv4Source);
+                if (_layout.Ipv6)
+                    tally.Add(bucket.Ipv6Source);
+                break;
+            case PotironField.IpDestination:
+                tally.Add(bucket.Ipv4Destination);
+                if (_layout.Ipv6)
+                    tally.Add(bucket.Ipv6Destination);
+                break;
+            case PotironField.TcpSequence:
+                tally.Add(bucket.Sequence, bucket.SequenceAbsent);
+                break;
+            case PotironField.TcpAcknowledgement:
+                tally.Add(bucket.Acknowledgement, bucket.AcknowledgementAbsent);
+                break;
+            default:
+                WriteMembers(bucket, field, ref tally);
+                break;
+        }
+        return tally;
     }
 
     private long CurrentGeneration => _generation * 0x1_0000_0000_0000 ^ _packets;
