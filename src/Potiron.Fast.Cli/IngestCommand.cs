@@ -119,6 +119,7 @@ internal static class IngestCommand
                 if (parse.GetValue(sink) == "null")
                 {
                     await using var nullSink = new NullCountSink();
+                    ExecutableMapping.Release();
                     result = await new IngestPipeline(options, nullSink, console).RunAsync(stop.Token);
                 }
                 else
@@ -130,6 +131,7 @@ internal static class IngestCommand
                         RetryFor = TimeSpan.FromSeconds(retrySeconds),
                         WriteRecords = parse.GetValue(records) || parse.GetValue(force),
                     });
+                    ExecutableMapping.Release();
                     result = await new IngestPipeline(options, redisSink, console).RunAsync(stop.Token);
                     traffic = new StoreTraffic(redisSink.CountCommandsSent, redisSink.MembersSent);
                 }
