@@ -322,7 +322,7 @@ for entry in "${CAPTURE_LIST[@]}"; do
 done
 
 # The logs are committed with the results: no path of this machine in them (the repository, the private server).
-find "$RESULTS/logs" "$COMMANDS_TSV" -type f -exec sed -i -e "s|$ROOT/||g" -e "s|${REDIS_DIR:-/nonexistent}/|<redis>/|g" {} +
+find "$RESULTS/logs" "$COMMANDS_TSV" -type f -exec sed -i -e "s|$ROOT/||g" -e "s|${REDIS_DIR:-/nonexistent}|<redis>|g" {} +
 [ -n "$ORIGINAL" ] && find "$RESULTS/logs" "$COMMANDS_TSV" -type f -exec sed -i -e "s|$ORIGINAL|<original>|g" {} +
 # An empty log says nothing, and an empty file is byte for byte the empty capture of ../shared/captures.
 find "$RESULTS/logs" -type f -empty -delete
