@@ -205,6 +205,7 @@ internal struct SparseCounter<TKey, THasher>
     private void Allocate(int capacity)
     {
         _slots = new CounterSlot<TKey>[capacity];
+        LargeArrays.TouchForWriting(MemoryMarshal.AsBytes(_slots.AsSpan()));
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)capacity);
         _growAt = (int)(capacity * 7L / 10);
         _used = 0;
