@@ -27,11 +27,11 @@ public sealed record CaptureInput(string Path, string DisplayName, string BaseNa
         new(text, Printable(text), System.IO.Path.GetFileName(text)) { NativePath = nativePath };
 
     /// <summary>Opens a reader on this input (standard input is read as a stream, without seeking).</summary>
-    /// <param name="decompressAhead">A compressed file is decompressed on a thread of its own (not standard input).</param>
-    public CaptureFileReader OpenReader(bool decompressAhead = false) =>
+    /// <param name="readAhead">A file is read (and decompressed) on a thread of its own (not standard input).</param>
+    public CaptureFileReader OpenReader(bool readAhead = false) =>
         IsStandardInput ? CaptureFileReader.Open(Console.OpenStandardInput(), DisplayName)
-        : NativePath is not null ? CaptureFileReader.Open(DisplayName, () => NativeFileNames.OpenRead(NativePath), decompressAhead)
-        : CaptureFileReader.Open(DisplayName, () => CaptureFileReader.OpenFile(Path), decompressAhead);
+        : NativePath is not null ? CaptureFileReader.Open(DisplayName, () => NativeFileNames.OpenRead(NativePath), readAhead)
+        : CaptureFileReader.Open(DisplayName, () => CaptureFileReader.OpenFile(Path), readAhead);
 
     /// <summary>The text with each control character as <c>\xHH</c>.</summary>
     public static string Printable(string text)

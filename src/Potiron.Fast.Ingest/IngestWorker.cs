@@ -115,7 +115,7 @@ internal sealed class IngestWorker(IngestOptions options, bool deferFragments = 
         return new ReadSummary(packets, Counted, reader.CompressedBytesRead, reader.Problem, reader.Warnings.ToArray());
     }
 
-    public static CaptureFileReader Open(CaptureInput input, bool decompressAhead = false) => input.OpenReader(decompressAhead);
+    public static CaptureFileReader Open(CaptureInput input, bool readAhead = false) => input.OpenReader(readAhead);
 }
 
 /// <summary>What reading one file gave.</summary>

@@ -7,8 +7,8 @@ namespace Potiron.Fast.Ingest;
 
 /// <summary>
 /// One file on two cores as a two-stage pipeline: this thread reads, decodes, filters and dates each packet in file
-/// order, and a second thread counts the accepted ones into the worker's tables, batch by batch (a compressed file is
-/// also decompressed ahead on a third thread). Unlike the lanes of
+/// order, and a second thread counts the accepted ones into the worker's tables, batch by batch (the file is also read,
+/// and decompressed, ahead on a third thread). Unlike the lanes of
 /// <see cref="SplitFileIngest"/> there is one set of tables (no duplicated values, no merge) and one decoder (fragments
 /// reassemble in order as in a sequential read), so the counts and the memory are those of a sequential read.
 /// </summary>
@@ -54,8 +54,10 @@ internal sealed class StagedFileIngest(IngestWorker worker)
         long packets = 0, bytes = 0;
         try
         {
-            // A compressed file gets a third stage: the codec on its own thread (gzip is most of such a read).
-            reader = IngestWorker.Open(input, decompressAhead: true);
+            // A third stage reads the file ahead on its own thread: the codec of a compressed file (gzip is most of such
+            // a read), the kernel's copy of a plain one (a quarter of a byte-heavy read: real-579x went from 189 to 157 ms,
+            // syn-10M unchanged).
+            reader = IngestWorker.Open(input, readAhead: true);
             long reportedPackets = 0, reportedBytes = 0;
             var batch = Rent();
             while (reader.TryRead(out var record))

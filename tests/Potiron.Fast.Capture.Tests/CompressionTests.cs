@@ -271,6 +271,48 @@ public sealed class CompressionTests
     }
 
     /// <summary>
+    /// Reading a plain file on a thread of its own (the staged read's third stage) gives exactly what a direct read gives,
+    /// whole or cut anywhere (inside the header, a record header, a record), or with a record length over the limit.
+    /// </summary>
+    [Fact]
+    public void Reading_a_plain_file_ahead_reads_as_a_direct_read()
+    {
+        byte[] plain = BuildCapture(6000);
+        var variants = new List<byte[]> { plain };
+        foreach (int cut in (int[])[0, 10, 24, 30, 1000, plain.Length / 3, plain.Length / 2, plain.Length - 9, plain.Length - 1])
+            variants.Add(plain[..cut]);
+        byte[] overLimit = (byte[])plain.Clone();
+        // The second record's captured length, far over any link type's limit.
+        int secondRecord = PcapReader.FileHeaderLength + PcapReader.RecordHeaderLength + BitConverter.ToInt32(plain, PcapReader.FileHeaderLength + 8);
+        BitConverter.GetBytes(0x7fff_0000).CopyTo(overLimit, secondRecord + 8);
+        variants.Add(overLimit);
+
+        var folder = Directory.CreateTempSubdirectory("potiron-read-ahead-plain-");
+        try
+        {
+            for (int i = 0; i < variants.Count; i++)
+            {
+                string path = Path.Combine(folder.FullName, $"variant-{i}.cap");
+                File.WriteAllBytes(path, variants[i]);
+                using var direct = CaptureFileReader.Open(path);
+                ReadResult expected = CaptureReading.Drain(direct);
+                using var ahead = CaptureFileReader.Open(path, readAhead: true);
+                ReadResult actual = CaptureReading.Drain(ahead);
+
+                Assert.True(expected.Equivalent(actual), $"variant {i}: direct {expected.Describe()}; ahead {actual.Describe()}");
+                // Read to the end, both took every byte; stopped by a fatal record, each had buffered ahead of it its own way.
+                if (expected.Problem is null)
+                    Assert.Equal(direct.BytesRead, ahead.BytesRead);
+            }
+            Assert.Equal(6000, CaptureReading.ReadFile(Path.Combine(folder.FullName, "variant-0.cap")).Records.Count);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
     /// Decompressing on a thread of its own (the staged read's third stage): an intact stream reads exactly as directly;
     /// on a cut or damaged one the codec reports the damage per read call, so the records kept before the warning may
     /// differ by what one read decodes, but they are the same records, and the same warning follows them.
@@ -299,7 +341,7 @@ public sealed class CompressionTests
                 File.WriteAllBytes(path, variants[i]);
                 using var direct = CaptureFileReader.Open(path);
                 ReadResult expected = CaptureReading.Drain(direct);
-                using var ahead = CaptureFileReader.Open(path, decompressAhead: true);
+                using var ahead = CaptureFileReader.Open(path, readAhead: true);
                 ReadResult actual = CaptureReading.Drain(ahead);
                 string what = $"variant {i}: direct {expected.Describe()}; ahead {actual.Describe()}";
 
