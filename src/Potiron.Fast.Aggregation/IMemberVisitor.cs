@@ -31,17 +31,6 @@ internal struct MemberTally : IMemberVisitor
     public void Ipv4(uint address, uint count) => Add(count);
     public void Ipv6(Ipv6Address address, uint count) => Add(count);
 
-    /// <summary>Adds what a large counter keeps of its members, and an absent count visited as one more member.</summary>
-    public void Add<TKey, THasher>(in SparseCounter<TKey, THasher> counter, uint absent = 0)
-        where TKey : unmanaged, IEquatable<TKey>
-        where THasher : struct, IKeyHasher<TKey>
-    {
-        if (absent != 0)
-            Add(absent);
-        Members += counter.Count;
-        Total += (long)counter.Total;
-    }
-
     private void Add(uint count)
     {
         Members++;

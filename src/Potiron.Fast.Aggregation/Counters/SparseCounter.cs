@@ -25,7 +25,6 @@ internal struct SparseCounter<TKey, THasher>
     private int _used;    // occupied slots (the default key excluded)
     private int _growAt;
     private uint _defaultKeyCount;
-    private ulong _total;  // the sum of all counts: a group's total without a walk over millions of slots
 
     public static SparseCounter<TKey, THasher> Create(int capacity = InitialCapacity)
     {
@@ -46,13 +45,9 @@ internal struct SparseCounter<TKey, THasher>
 
     public readonly uint DefaultKeyCount => _defaultKeyCount;
 
-    /// <summary>The sum of all counts, the default key's included.</summary>
-    public readonly ulong Total => _total;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Increment(TKey key)
     {
-        _total++;
         if (key.Equals(default))
         {
             _defaultKeyCount++;
@@ -97,7 +92,6 @@ internal struct SparseCounter<TKey, THasher>
     {
         if (amount == 0)
             return;
-        _total += amount;
         if (key.Equals(default))
         {
             _defaultKeyCount += amount;
@@ -148,7 +142,6 @@ internal struct SparseCounter<TKey, THasher>
         // merge took tens of seconds). At least the other's capacity, and room for both, keeps every insert near its home.
         Reserve(Math.Max(other._slots.Length, _used + other._used));
         _defaultKeyCount += other._defaultKeyCount;
-        _total += other._defaultKeyCount;
         foreach (var slot in other._slots)
         {
             if (slot.Count != 0)
@@ -169,7 +162,6 @@ internal struct SparseCounter<TKey, THasher>
             _used = 0;
         }
         _defaultKeyCount = 0;
-        _total = 0;
     }
 
     /// <summary>
